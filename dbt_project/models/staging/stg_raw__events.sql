@@ -1,0 +1,11 @@
+select
+    event_id,
+    event_name,
+    "timestamp" as event_at,
+    user_id,
+    anonymous_id,
+    account_id,
+    session_id,
+    properties,
+    _loaded_at as loaded_at
+from {{ source('raw', 'events') }}

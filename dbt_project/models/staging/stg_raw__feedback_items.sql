@@ -1,0 +1,9 @@
+select
+    coalesce(feedback_id, _key) as feedback_id,
+    user_id,
+    account_id,
+    created_at,
+    lower("type") as feedback_type,
+    feature,
+    title
+from {{ source('raw', 'feedback') }}

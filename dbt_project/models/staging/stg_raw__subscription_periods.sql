@@ -1,0 +1,11 @@
+select
+    subscription_id,
+    customer_id,
+    plan,
+    start_date,
+    end_date,
+    amount,
+    lower("interval") as billing_interval,
+    upper(currency) as currency,
+    coalesce(discount, 0) as discount_pct
+from {{ source('raw', 'subscriptions') }}

@@ -1,0 +1,1 @@
+"""Readers, typing, validation, quarantine and the load ledger. Pure polars and DuckDB."""

@@ -1,0 +1,69 @@
+"""The warehouse file: connections and the raw schema every later layer reads.
+
+The pipeline is the warehouse's only writer, and no step keeps a connection open while
+another process (``dbt build``) needs the file: open, write, close.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from ingest.kinds import SPECS
+
+LEDGER_DDL = """
+CREATE TABLE IF NOT EXISTS raw.load_ledger (
+    file_path VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    input_format VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    rows_read BIGINT NOT NULL,
+    rows_loaded BIGINT NOT NULL,
+    rows_quarantined BIGINT NOT NULL,
+    rows_duplicate BIGINT NOT NULL,
+    loaded_at TIMESTAMP NOT NULL,
+    run_id VARCHAR NOT NULL
+)
+"""
+
+QUARANTINE_DDL = """
+CREATE TABLE IF NOT EXISTS raw.quarantine (
+    kind VARCHAR NOT NULL,
+    file_path VARCHAR NOT NULL,
+    line BIGINT NOT NULL,
+    reason VARCHAR NOT NULL,
+    raw VARCHAR,
+    run_id VARCHAR NOT NULL,
+    quarantined_at TIMESTAMP NOT NULL
+)
+"""
+
+LINEAGE_COLUMNS = "_key VARCHAR NOT NULL, _file VARCHAR NOT NULL, _line BIGINT NOT NULL, " \
+    "_run_id VARCHAR NOT NULL, _loaded_at TIMESTAMP NOT NULL"
+
+
+@contextmanager
+def connect(path: Path, *, threads: int = 2, memory_limit: str = "8GB") -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-write connection with the raw schema in place; closed on exit."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), config={"threads": threads, "memory_limit": memory_limit})
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        ensure_raw_schema(con)
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every raw table, so a workspace with only some kinds still builds empty marts."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    for spec in SPECS.values():
+        cols = ", ".join(f'"{c.name}" {c.sql_type}' for c in spec.columns)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {spec.table} ({cols}, {LINEAGE_COLUMNS})")
+    con.execute(LEDGER_DDL)
+    con.execute(QUARANTINE_DDL)

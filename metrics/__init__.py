@@ -1,0 +1,1 @@
+"""The metrics layer: the published serving copy, metric queries and summaries."""

@@ -1,0 +1,1 @@
+"""Dagster wiring: definitions, resources, assets per layer, checks, schedules, sensors."""

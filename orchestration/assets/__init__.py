@@ -1,0 +1,1 @@
+"""Assets per layer: raw (ingest), dbt (staging, intermediate, marts), serving (publish)."""

@@ -1,0 +1,51 @@
+"""The dbt project as assets: ``dbt build``, so every dbt test is a blocking asset check."""
+
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster import AssetExecutionContext
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from orchestration.dbt_project import dbt_build_args
+from orchestration.resources import WorkspaceResource
+
+LAYERS = ("staging", "intermediate", "marts")
+
+
+class DbtRunConfig(dg.Config):
+    """``full_refresh`` rebuilds incremental models from all history instead of the look-back."""
+
+    full_refresh: bool = False
+
+
+class LayeredTranslator(DagsterDbtTranslator):
+    """Groups models by layer folder and keys sources as ``raw/<table>`` (the ingest assets)."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        layer = next((part for part in fqn if part in LAYERS), None)
+        return layer or super().get_group_name(dbt_resource_props)
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return ["team:product-ops"]
+
+
+def build_dbt_assets(manifest: Path) -> dg.AssetsDefinition:
+    """The ``@dbt_assets`` definition for a prepared manifest."""
+
+    @dbt_assets(
+        manifest=manifest,
+        dagster_dbt_translator=LayeredTranslator(
+            settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+        ),
+    )
+    def dbt_models(
+        context: AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource, config: DbtRunConfig
+    ) -> Iterator[Any]:
+        args = dbt_build_args(workspace.settings(), full_refresh=config.full_refresh)
+        yield from dbt.cli(args, context=context).stream()
+
+    return dbt_models

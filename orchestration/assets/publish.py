@@ -1,0 +1,33 @@
+"""Publish: swap a fresh read-only serving copy into place once everything upstream passed."""
+
+
+import dagster as dg
+from dagster import AssetExecutionContext
+
+from metrics.serving import publish
+from orchestration.resources import WorkspaceResource
+
+SERVING_KEY = dg.AssetKey(["serving", "analytics"])
+
+
+def build_publish_asset(upstream: dg.AssetsDefinition) -> dg.AssetsDefinition:
+    """The publish asset, downstream of every dbt model (so a failed test prevents it)."""
+
+    @dg.asset(
+        key=SERVING_KEY,
+        deps=list(upstream.keys),
+        group_name="serving",
+        owners=["team:product-ops"],
+        kinds={"duckdb"},
+        description="`serving/analytics.duckdb`: every mart copied to a new file, fsynced and renamed "
+        "over the previous copy. BI tools and `prodops` commands read only this file.",
+    )
+    def serving_analytics(context: AssetExecutionContext, workspace: WorkspaceResource) -> dg.MaterializeResult:
+        settings = workspace.settings()
+        counts = publish(settings.warehouse, settings.serving_db, context.run_id)
+        table = "| table | rows |\n|---|---|\n" + "\n".join(f"| {t} | {n} |" for t, n in counts.items())
+        return dg.MaterializeResult(
+            metadata={"path": str(settings.serving_db), "tables": dg.MetadataValue.md(table)}
+        )
+
+    return serving_analytics

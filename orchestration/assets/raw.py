@@ -1,0 +1,85 @@
+"""One raw asset per input kind: load the kind's new inbox files into ``raw.<kind>``."""
+
+
+import dagster as dg
+from dagster import AssetExecutionContext
+
+from ingest.load import IngestReport, inbox_files, ingest_paths
+from orchestration.resources import WorkspaceResource
+from settings import KINDS
+
+OWNER = "team:product-ops"
+LEDGER_KEY = dg.AssetKey(["raw", "load_ledger"])
+QUARANTINE_KEY = dg.AssetKey(["raw", "quarantine"])
+
+
+def _metadata(report: IngestReport) -> dict[str, dg.MetadataValue]:
+    loaded = [r for r in report.results if r.status == "loaded"]
+    rows = [
+        f"| {r.path.name} | {r.input_format} | {r.read} | {r.loaded} | {r.quarantined} | {r.duplicate} |"
+        for r in loaded
+    ]
+    table = "| file | format | read | loaded | quarantined | duplicate |\n|---|---|---|---|---|---|\n"
+    return {
+        "files_loaded": dg.MetadataValue.int(len(loaded)),
+        "files_skipped": dg.MetadataValue.int(len(report.results) - len(loaded)),
+        "rows_read": dg.MetadataValue.int(report.total("read")),
+        "rows_loaded": dg.MetadataValue.int(report.total("loaded")),
+        "rows_quarantined": dg.MetadataValue.int(report.total("quarantined")),
+        "rows_duplicate": dg.MetadataValue.int(report.total("duplicate")),
+        "files": dg.MetadataValue.md(table + "\n".join(rows) if rows else "no new files"),
+    }
+
+
+def raw_asset(kind: str) -> dg.AssetsDefinition:
+    """The ingest asset of one kind; an unreadable file fails it after the others are loaded."""
+
+    @dg.asset(
+        key=dg.AssetKey(["raw", kind]),
+        group_name="raw",
+        owners=[OWNER],
+        kinds={"duckdb", "polars"},
+        description=f"New `inbox/{kind}/` files loaded into `raw.{kind}`: typed, validated, "
+        "deduplicated; bad rows go to `raw.quarantine`, every file to `raw.load_ledger`.",
+    )
+    def _ingest(context: AssetExecutionContext, workspace: WorkspaceResource) -> dg.MaterializeResult:
+        settings = workspace.settings()
+        report = ingest_paths(settings, kind, inbox_files(settings.inbox, kind), context.run_id)
+        for result in report.results:
+            for line, reason in result.examples:
+                context.log.warning(f"{result.path}:{line}: {reason}")
+        if report.errors:
+            raise dg.Failure(
+                description=f"{len(report.errors)} {kind} file(s) could not be read:\n" + "\n".join(report.errors),
+                metadata=_metadata(report),
+            )
+        return dg.MaterializeResult(metadata=_metadata(report))
+
+    return _ingest
+
+
+RAW_ASSETS = [raw_asset(kind) for kind in KINDS]
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(LEDGER_KEY, deps=[a.key for a in RAW_ASSETS], group_name="raw", owners=[OWNER],
+                     description="One row per loaded file: SHA-256, size, rows read/loaded/quarantined/duplicate."),
+        dg.AssetSpec(QUARANTINE_KEY, deps=[a.key for a in RAW_ASSETS], group_name="raw", owners=[OWNER],
+                     description="Rows that failed typing or validation, with file, line, reason and raw text."),
+    ],
+)
+def load_ledger(workspace: WorkspaceResource):
+    """Report the ledger and quarantine totals once every kind has loaded."""
+    import duckdb
+
+    settings = workspace.settings()
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        files, read, quarantined = con.execute(
+            "SELECT count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_quarantined), 0) FROM raw.load_ledger"
+        ).fetchone()
+    finally:
+        con.close()
+    yield dg.MaterializeResult(asset_key=LEDGER_KEY, metadata={"files": files, "rows_read": read})
+    yield dg.MaterializeResult(asset_key=QUARANTINE_KEY, metadata={"rows_quarantined": quarantined})

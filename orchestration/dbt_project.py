@@ -1,0 +1,85 @@
+"""The dbt project as this workspace sees it: its profile, its manifest and its commands.
+
+Every workspace gets its own ``profiles.yml`` (absolute warehouse path, DuckDB threads and
+memory from ``prodops.yml``), so several workspaces can run side by side. The manifest is
+prepared here, not only under ``dagster dev``: CI, ``prodops run`` and the schedule all
+load definitions through :func:`ensure_manifest`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from settings import DBT_PROJECT_DIR, Settings
+
+MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+# dbt from this environment, whether or not the virtual environment is activated
+DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+
+
+def write_profile(settings: Settings) -> Path:
+    """Write (or refresh) the workspace's dbt profile; return its directory."""
+    profile = {
+        "prodops": {
+            "target": "duckdb",
+            "outputs": {
+                "duckdb": {
+                    "type": "duckdb",
+                    "path": str(settings.warehouse),
+                    "threads": settings.duckdb_threads,
+                    "settings": {"memory_limit": settings.duckdb_memory_limit, "TimeZone": "UTC"},
+                }
+            },
+        }
+    }
+    settings.dbt_profiles_dir.mkdir(parents=True, exist_ok=True)
+    target = settings.dbt_profiles_dir / "profiles.yml"
+    text = yaml.safe_dump(profile, sort_keys=False)
+    if not target.exists() or target.read_text() != text:
+        target.write_text(text)
+    return settings.dbt_profiles_dir
+
+
+def dbt_build_args(settings: Settings, *, full_refresh: bool = False) -> list[str]:
+    """The ``dbt build`` arguments for a run: the workspace's vars, optionally a full refresh."""
+    args = ["build", "--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
+    if full_refresh:
+        args.append("--full-refresh")
+    return args
+
+
+def _sources_newer_than(path: Path) -> bool:
+    stamp = path.stat().st_mtime
+    watched = ("models", "macros", "tests")
+    files = [DBT_PROJECT_DIR / "dbt_project.yml"]
+    files += [f for d in watched for f in (DBT_PROJECT_DIR / d).rglob("*") if f.is_file()]
+    return any(f.stat().st_mtime > stamp for f in files)
+
+
+def ensure_manifest(settings: Settings) -> Path:
+    """Run ``dbt parse`` when the manifest is missing or older than the project's files."""
+    profiles_dir = write_profile(settings)
+    lock_path = DBT_PROJECT_DIR / "target" / ".parse.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if MANIFEST.exists() and not _sources_newer_than(MANIFEST):
+            return MANIFEST
+        done = subprocess.run(
+            [str(DBT_EXECUTABLE), "parse", "--profiles-dir", str(profiles_dir), "--project-dir", str(DBT_PROJECT_DIR)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+            check=False,
+        )
+        if done.returncode != 0:
+            tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
+            raise RuntimeError(f"dbt parse failed for {DBT_PROJECT_DIR}:\n{tail}")
+    return MANIFEST

@@ -1,0 +1,66 @@
+"""Run the nightly job now, in this process, recorded in the workspace's Dagster instance.
+
+``prodops run`` and the tests use this; the schedule and the sensor launch the same job
+through the daemon. Runs land in the same history, so the UI shows them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from orchestration.build import build_definitions
+from orchestration.triggers import JOB_NAME
+from settings import Settings
+
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+run_coordinator:
+  module: dagster._core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    max_concurrent_runs: 1
+"""
+
+
+@dataclass
+class RunOutcome:
+    """The run's id, whether it succeeded, and one message per failed step."""
+
+    run_id: str
+    success: bool
+    failures: list[str] = field(default_factory=list)
+
+
+def prepare_instance(settings: Settings) -> dg.DagsterInstance:
+    """The workspace's persistent Dagster instance (runs one job at a time: one warehouse writer)."""
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    config = settings.dagster_home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML)
+    return dg.DagsterInstance.from_config(str(settings.dagster_home))
+
+
+def run_pipeline(settings: Settings, *, full_refresh: bool = False) -> RunOutcome:
+    """Execute the whole graph once: ingest, dbt build (tests included), publish."""
+    job = build_definitions(settings).resolve_job_def(JOB_NAME)
+    run_config = {"ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}}}
+    with prepare_instance(settings) as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            run_config=run_config,
+            raise_on_error=False,
+            tags={"prodops/trigger": "cli", "prodops/full_refresh": str(full_refresh).lower()},
+        )
+    failures = [_failure_text(event) for event in result.all_events if event.is_step_failure]
+    return RunOutcome(run_id=result.run_id, success=result.success, failures=failures)
+
+
+def _failure_text(event: dg.DagsterEvent) -> str:
+    data = event.step_failure_data
+    message = data.user_failure_data.description if data and data.user_failure_data else None
+    if not message and data and data.error:
+        message = data.error.message.strip()
+    return f"{event.step_key}: {message or 'failed'}"

@@ -1,0 +1,152 @@
+"""Workspace paths and settings: the floor every other room stands on.
+
+A workspace is a folder (``--home`` or ``PRODOPS_HOME``, default ``data/`` in the
+repository). Its ``prodops.yml`` holds the settings; ``PRODOPS_<KEY>`` environment
+variables override single scalar keys (``PRODOPS_TIMEZONE=Europe/Berlin``). Settings are
+read once, by the CLI or the Dagster definitions, and passed down as a frozen object.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent
+DEFAULT_HOME = REPO_ROOT / "data"
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+KINDS = ("events", "accounts", "nps", "feedback", "subscriptions")
+
+DEFAULT_SETTINGS_TEXT = """\
+# prodops workspace settings. Every key is optional; PRODOPS_<KEY> overrides a scalar key.
+timezone: UTC            # report timezone: days, weeks and months are bucketed in it
+week_start: monday       # monday | sunday
+lookback_days: 3         # incremental runs recompute this many days for late events
+schedule_cron: "0 2 * * *"   # the nightly run, in `timezone`
+duckdb_threads: 2
+duckdb_memory_limit: 8GB
+# Events that are not product activity (they never make anyone "active").
+non_activity_events: [identify, alias, group, invoice_paid]
+"""
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the key and the file."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know about its workspace."""
+
+    home: Path
+    timezone: str = "UTC"
+    week_start: str = "monday"
+    lookback_days: int = 3
+    schedule_cron: str = "0 2 * * *"
+    duckdb_threads: int = 2
+    duckdb_memory_limit: str = "8GB"
+    non_activity_events: tuple[str, ...] = ("identify", "alias", "group", "invoice_paid")
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def inbox(self) -> Path:
+        return self.home / "inbox"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def serving_dir(self) -> Path:
+        return self.home / "serving"
+
+    @property
+    def serving_db(self) -> Path:
+        return self.serving_dir / "analytics.duckdb"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / ".dagster"
+
+    @property
+    def dbt_profiles_dir(self) -> Path:
+        return self.home / ".dbt"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.home / "prodops.yml"
+
+    def inbox_dir(self, kind: str) -> Path:
+        return self.inbox / kind
+
+    def dbt_vars(self) -> dict[str, Any]:
+        """The settings dbt models read through ``var()``."""
+        return {
+            "timezone": self.timezone,
+            "week_start": self.week_start,
+            "lookback_days": self.lookback_days,
+            "non_activity_events": list(self.non_activity_events),
+        }
+
+
+def resolve_home(home: str | os.PathLike[str] | None = None) -> Path:
+    """``--home`` beats ``PRODOPS_HOME`` beats the repository's ``data/``."""
+    chosen = home or os.environ.get("PRODOPS_HOME") or DEFAULT_HOME
+    return Path(chosen).expanduser().resolve()
+
+
+def load_settings(home: str | os.PathLike[str] | None = None) -> Settings:
+    """Read ``prodops.yml`` (written with defaults when absent) plus env overrides."""
+    root = resolve_home(home)
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / "prodops.yml"
+    if not path.exists():
+        path.write_text(DEFAULT_SETTINGS_TEXT)
+    try:
+        raw = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise SettingsError(f"{path}: not valid YAML ({exc})") from exc
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{path}: expected a mapping of settings")
+    return _build(root, raw, path)
+
+
+def _build(root: Path, raw: dict[str, Any], path: Path) -> Settings:
+    known = {f.name: f for f in fields(Settings) if f.name not in ("home", "extra")}
+    values: dict[str, Any] = {}
+    for name, spec in known.items():
+        env = os.environ.get(f"PRODOPS_{name.upper()}")
+        value = env if env is not None else raw.get(name)
+        if value is None:
+            continue
+        values[name] = _coerce(name, spec.type, value, path)
+    extra = {k: v for k, v in raw.items() if k not in known}
+    settings = Settings(home=root, extra=extra, **values)
+    if settings.week_start not in ("monday", "sunday"):
+        raise SettingsError(f"{path}: week_start must be monday or sunday, not {settings.week_start!r}")
+    _check_timezone(settings.timezone, path)
+    return settings
+
+
+def _coerce(name: str, type_name: Any, value: Any, path: Path) -> Any:
+    try:
+        if "tuple" in str(type_name):
+            items = value.split(",") if isinstance(value, str) else list(value)
+            return tuple(str(item).strip() for item in items if str(item).strip())
+        if type_name in ("int", int):
+            return int(value)
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"{path}: setting {name!r} has an unusable value {value!r}") from exc
+
+
+def _check_timezone(zone: str, path: Path) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(f"{path}: timezone {zone!r} is not a known IANA zone") from exc
