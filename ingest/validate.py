@@ -60,15 +60,22 @@ def typed_batch_sql(spec: KindSpec, fmt: str, present: set[str]) -> str:
     typed = ",\n    ".join(f'{_typed_expr(c)} AS "{c.name}"' for c in spec.columns)
     reasons = [r for c in spec.columns for r in _column_reasons(c)]
     reasons += [f"CASE WHEN coalesce({rule.failing_sql}, false) THEN {rule.reason} END" for rule in spec.rules]
-    if fmt == "jsonl":
-        reasons.insert(0, "CASE WHEN NOT _is_object THEN 'line is not a JSON object' END")
+    reason = f"nullif(concat_ws('; ', {', '.join(reasons)}), '')"
+    if fmt == "jsonl":  # an unreadable line has one reason, not one per missing field
+        reason = f"CASE WHEN _is_object THEN {reason} ELSE _json_problem END"
     key = f'coalesce("{spec.key}", md5(_raw))' if spec.key else "md5(_raw)"
-    object_test = "coalesce(json_valid(_raw) AND json_type(_raw) = 'OBJECT', false)" if fmt == "jsonl" else "true"
+    json_problem = (
+        "CASE WHEN NOT json_valid(_raw) THEN 'line is not valid JSON' "
+        "WHEN json_type(_raw) <> 'OBJECT' THEN 'line is JSON but not an object' END"
+        if fmt == "jsonl"
+        else "NULL"
+    )
     columns = ", ".join(f'"{c}"' for c in spec.column_names)
     return f"""
-WITH parsed AS (SELECT *, {object_test} AS _is_object FROM batch),
+WITH checked AS (SELECT *, {json_problem} AS _json_problem FROM batch),
+parsed AS (SELECT *, _json_problem IS NULL AS _is_object FROM checked),
 source AS (
-  SELECT _line, _raw, _is_object,
+  SELECT _line, _raw, _is_object, _json_problem,
     {source}
   FROM parsed
 ),
@@ -78,6 +85,6 @@ typed AS (
   FROM source
 )
 SELECT _line, _raw, {columns}, {key} AS _key,
-       nullif(concat_ws('; ', {", ".join(reasons)}), '') AS _reason
+       {reason} AS _reason
 FROM typed
 """

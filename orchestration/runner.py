@@ -46,7 +46,10 @@ def prepare_instance(settings: Settings) -> dg.DagsterInstance:
 def run_pipeline(settings: Settings, *, full_refresh: bool = False) -> RunOutcome:
     """Execute the whole graph once: ingest, dbt build (tests included), publish."""
     job = build_definitions(settings).resolve_job_def(JOB_NAME)
-    run_config = {"ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}}}
+    run_config = {
+        "ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}},
+        "loggers": {"console": {"config": {"log_level": "INFO"}}},
+    }
     with prepare_instance(settings) as instance:
         result = job.execute_in_process(
             instance=instance,

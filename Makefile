@@ -1,0 +1,42 @@
+# prodops: `make run` sets everything up and runs the pipeline; `make test` runs the suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PRODOPS := $(BIN)/prodops
+
+.PHONY: run test ui serve lint format bench docs clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+## run: install, generate sample data if the inbox is empty, run the pipeline, print a summary
+run: $(STAMP)
+	$(PRODOPS) generate --if-empty
+	$(PRODOPS) run
+
+## test: the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## ui: the Dagster UI (with the daemon: schedule and sensor run) on the workspace
+ui: $(STAMP)
+	$(PRODOPS) ui
+
+## serve: the always-on deployment: webserver + daemon with a persistent Dagster home
+serve: $(STAMP)
+	$(PRODOPS) serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs .pytest_cache
