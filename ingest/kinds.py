@@ -141,7 +141,7 @@ SPECS: dict[str, KindSpec] = {
             rules=(
                 Rule("amount < 0", "'field ''amount'': ' || amount || ' is negative'"),
                 Rule(
-                    'lower("interval") NOT IN (\'day\', \'week\', \'month\', \'quarter\', \'year\')',
+                    "lower(\"interval\") NOT IN ('day', 'week', 'month', 'quarter', 'year')",
                     "'field ''interval'': ' || \"interval\" || ' is not one of day, week, month, quarter, year'",
                 ),
                 Rule(_CURRENCY, "'field ''currency'': ' || currency || ' is not a 3-letter ISO code'"),

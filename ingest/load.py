@@ -111,8 +111,19 @@ def _write(
         ).fetchall()
         con.execute(
             "INSERT INTO raw.load_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [str(path), spec.name, result.input_format, sha256, path.stat().st_size, result.read,
-             result.loaded, result.quarantined, result.duplicate, now, run_id],
+            [
+                str(path),
+                spec.name,
+                result.input_format,
+                sha256,
+                path.stat().st_size,
+                result.read,
+                result.loaded,
+                result.quarantined,
+                result.duplicate,
+                now,
+                run_id,
+            ],
         )
         con.execute("COMMIT")
     except BaseException:

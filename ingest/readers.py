@@ -40,7 +40,7 @@ def read_rows(path: Path, fmt: str) -> pl.DataFrame:
         if fmt == "csv":
             return _read_csv(path)
         return _read_parquet(path)
-    except pl.exceptions.PolarsError as exc:
+    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
         raise ReadError(f"{path}: cannot be read as {fmt}: {str(exc).splitlines()[0]}") from exc
 
 

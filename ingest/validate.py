@@ -44,7 +44,7 @@ def _column_reasons(column: Column) -> list[str]:
     if column.sql_type != "VARCHAR":
         word = _TYPE_WORDS[column.sql_type]
         reasons.append(
-            f"CASE WHEN {text} IS NOT NULL AND \"{column.name}\" IS NULL THEN "
+            f'CASE WHEN {text} IS NOT NULL AND "{column.name}" IS NULL THEN '
             f"{_quote(f'field {column.name!r}: cannot read ')} || {_quote(chr(39))} || left({text}, 60) "
             f"|| {_quote(chr(39) + ' as ' + word)} END"
         )
@@ -54,8 +54,7 @@ def _column_reasons(column: Column) -> list[str]:
 def typed_batch_sql(spec: KindSpec, fmt: str, present: set[str]) -> str:
     """SELECT producing ``_line, _raw, <canonical columns>, _key, _reason`` from ``batch``."""
     source = ",\n    ".join(
-        f"nullif(nullif(trim({_source_expr(c, fmt, present)}), ''), 'null') AS \"{c.name}__s\""
-        for c in spec.columns
+        f"nullif(nullif(trim({_source_expr(c, fmt, present)}), ''), 'null') AS \"{c.name}__s\"" for c in spec.columns
     )
     typed = ",\n    ".join(f'{_typed_expr(c)} AS "{c.name}"' for c in spec.columns)
     reasons = [r for c in spec.columns for r in _column_reasons(c)]

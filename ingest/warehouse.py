@@ -42,8 +42,10 @@ CREATE TABLE IF NOT EXISTS raw.quarantine (
 )
 """
 
-LINEAGE_COLUMNS = "_key VARCHAR NOT NULL, _file VARCHAR NOT NULL, _line BIGINT NOT NULL, " \
+LINEAGE_COLUMNS = (
+    "_key VARCHAR NOT NULL, _file VARCHAR NOT NULL, _line BIGINT NOT NULL, "
     "_run_id VARCHAR NOT NULL, _loaded_at TIMESTAMP NOT NULL"
+)
 
 
 @contextmanager

@@ -26,7 +26,11 @@ def _home_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _format_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
         help="How to print the result.",
     )(func)
 
@@ -62,13 +66,22 @@ def main() -> None:
 @click.option("--days", default=365, show_default=True, help="Days of history.")
 @click.option("--users", type=int, default=None, help="Users (default: one per 200 events).")
 @click.option("--seed", default=42, show_default=True, help="Same seed and arguments, same files.")
-@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="First day (default: DAYS days before today).")
+@click.option(
+    "--start", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First day (default: DAYS days before today)."
+)
 @click.option("--if-empty", is_flag=True, help="Do nothing when the inbox already holds files.")
 @_format_option
 @_one_line_errors
-def generate(home: str | None, events: int, days: int, users: int | None, seed: int,
-             start: dt.datetime | None, if_empty: bool, fmt: str) -> None:
+def generate(
+    home: str | None,
+    events: int,
+    days: int,
+    users: int | None,
+    seed: int,
+    start: dt.datetime | None,
+    if_empty: bool,
+    fmt: str,
+) -> None:
     """Write realistic sample exports (events, accounts, NPS, feedback, billing) into the inbox.
 
     \b
@@ -92,8 +105,12 @@ def generate(home: str | None, events: int, days: int, users: int | None, seed: 
 @main.command()
 @_home_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice(KINDS), default=None,
-              help="What the files hold (default: the name of the folder they are in).")
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    default=None,
+    help="What the files hold (default: the name of the folder they are in).",
+)
 @click.option("--input-format", default="auto", show_default=True, help="auto, jsonl, csv or parquet.")
 @_format_option
 @_one_line_errors
@@ -145,15 +162,22 @@ def _warehouse_busy_is_one_line(settings: Settings) -> Iterator[None]:
         yield
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise click.ClickException(f"{settings.warehouse} is in use by a running pipeline; try again when it ends")
+            message = f"{settings.warehouse} is in use by a running pipeline; try again when it ends"
+            raise click.ClickException(message) from exc
         raise
 
 
 @main.command()
 @_home_option
 @click.option("--full-refresh", is_flag=True, help="Rebuild incremental models from all history.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="How to print the outcome.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="How to print the outcome.",
+)
 @_one_line_errors
 def run(home: str | None, full_refresh: bool, fmt: str) -> None:
     """Run the nightly job now: ingest the inbox, check, dbt build, publish the serving copy.
@@ -185,7 +209,7 @@ def run(home: str | None, full_refresh: bool, fmt: str) -> None:
     click.echo(
         f"\nWarehouse   {settings.warehouse}  (pipeline only)\n"
         f"Serving     {settings.serving_db}  (read-only; point BI tools here)\n"
-        f"Ask         prodops sql \"SELECT * FROM fct_daily_active ORDER BY metric_date DESC LIMIT 7\"\n"
+        f'Ask         prodops sql "SELECT * FROM fct_daily_active ORDER BY metric_date DESC LIMIT 7"\n'
         f"Dagster UI  make ui  (then open http://127.0.0.1:3000)"
     )
 

@@ -1,6 +1,5 @@
 """The workspace as a Dagster resource: a path, nothing more (no open connections)."""
 
-
 import dagster as dg
 
 from settings import Settings, load_settings

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import hashlib
 import json
 from pathlib import Path
@@ -34,7 +33,9 @@ def new_files(inbox: Path, cursor: str | None) -> tuple[list[str], str]:
     return fresh, json.dumps(current, sort_keys=True)
 
 
-def build_triggers(settings: Settings, job: "dg.JobDefinition | UnresolvedAssetJobDefinition") -> tuple[dg.ScheduleDefinition, dg.SensorDefinition]:
+def build_triggers(
+    settings: Settings, job: dg.JobDefinition | UnresolvedAssetJobDefinition
+) -> tuple[dg.ScheduleDefinition, dg.SensorDefinition]:
     """The nightly schedule and the inbox sensor for ``job`` (both running by default)."""
     schedule = dg.ScheduleDefinition(
         name="nightly",

@@ -66,9 +66,7 @@ def generate(inbox: Path, options: GenerateOptions) -> dict[str, int]:
     counts["accounts"] = _copy_csv(con, _ACCOUNTS_SQL, inbox / "accounts" / "accounts.csv")
     counts["nps"] = _copy_csv(con, _nps_sql(options), inbox / "nps" / "nps_responses.csv")
     counts["feedback"] = _copy_csv(con, _FEEDBACK_SQL, inbox / "feedback" / "feedback.csv")
-    counts["subscriptions"] = _copy_csv(
-        con, _subscriptions_sql(options), inbox / "subscriptions" / "subscriptions.csv"
-    )
+    counts["subscriptions"] = _copy_csv(con, _subscriptions_sql(options), inbox / "subscriptions" / "subscriptions.csv")
     con.close()
     return counts
 
@@ -83,8 +81,7 @@ def _define_entities(con: duckdb.DuckDBPyConnection, o: GenerateOptions) -> None
         for i, (name, core, adopt, launch, delay) in enumerate(FEATURES)
     )
     con.execute(
-        f"CREATE TABLE features AS SELECT * FROM (VALUES {features}) "
-        "f(fidx, name, core, adoption, launch_day, delay)"
+        f"CREATE TABLE features AS SELECT * FROM (VALUES {features}) f(fidx, name, core, adoption, launch_day, delay)"
     )
     con.execute(_ACCOUNTS_TABLE_SQL, [n_accounts, o.days])
     con.execute(_USERS_TABLE_SQL, [n_users, n_accounts, o.days])
@@ -205,15 +202,11 @@ FROM identify
 def _write_events(con: duckdb.DuckDBPyConnection, folder: Path, o: GenerateOptions) -> int:
     """One JSON-lines file per calendar month, so memory stays bounded by a month."""
     folder.mkdir(parents=True, exist_ok=True)
-    active_days = con.execute(
-        f"SELECT count(*) FROM ({_USER_DAYS_SQL.format(lo=0, hi=o.days)})"
-    ).fetchone()[0]
+    active_days = con.execute(f"SELECT count(*) FROM ({_USER_DAYS_SQL.format(lo=0, hi=o.days)})").fetchone()[0]
     mean_extra = max(o.events / max(active_days, 1) - 1.0, 0.0)
     total = 0
     for lo, hi, label in _month_chunks(o.start_date, o.days):
-        sql = _EVENTS_SQL.format(
-            user_days=_USER_DAYS_SQL.format(lo=lo, hi=hi), mean_extra=mean_extra, seed=int(o.seed)
-        )
+        sql = _EVENTS_SQL.format(user_days=_USER_DAYS_SQL.format(lo=lo, hi=hi), mean_extra=mean_extra, seed=int(o.seed))
         target = folder / f"events_{label}.jsonl"
         total += con.execute(f"COPY ({sql}) TO '{target}' (FORMAT JSON)").fetchone()[0]
     return total

@@ -20,8 +20,10 @@ def serving(tiny):
 
 def test_row_accounting_in_the_ledger(tiny):
     settings, _ = tiny
-    rows = query(settings.warehouse, "SELECT kind, rows_read, rows_loaded, rows_quarantined, rows_duplicate "
-                                     "FROM raw.load_ledger ORDER BY kind")
+    rows = query(
+        settings.warehouse,
+        "SELECT kind, rows_read, rows_loaded, rows_quarantined, rows_duplicate FROM raw.load_ledger ORDER BY kind",
+    )
     # 11 lines: 8 good, line 9 is not JSON, line 10 repeats e3, line 11 has no usable timestamp
     assert rows == [("accounts", 2, 2, 0, 0), ("events", 11, 8, 2, 1)]
     reasons = query(settings.warehouse, "SELECT line, reason FROM raw.quarantine ORDER BY line")
@@ -49,34 +51,56 @@ def test_daily_active_users_by_hand(serving):
     assert rows[D(2026, 1, 8)] == (0, 2, 2)  # a day with nobody active is present, zero
     assert rows[D(2026, 1, 12)] == (1, 2, 3)
     assert rows[D(2026, 1, 20)] == (1, 2, 3)
-    ratio = query(serving, "SELECT dau_mau, dau_wau FROM fct_daily_active WHERE unit='user' AND metric_date='2026-01-20'")
+    ratio = query(
+        serving, "SELECT dau_mau, dau_wau FROM fct_daily_active WHERE unit='user' AND metric_date='2026-01-20'"
+    )
     assert ratio == [(pytest.approx(1 / 3), pytest.approx(1 / 2))]
 
 
 def test_daily_active_accounts_by_hand(serving):
-    rows = query(serving, "SELECT metric_date, dau, mau FROM fct_daily_active "
-                          "WHERE unit = 'account' AND dau > 0 ORDER BY metric_date")
+    rows = query(
+        serving,
+        "SELECT metric_date, dau, mau FROM fct_daily_active WHERE unit = 'account' AND dau > 0 ORDER BY metric_date",
+    )
     # a1: Jan 5, 6, 13, 20 · a2 (u3, also the anonymous event): Jan 12, 14
-    assert rows == [(D(2026, 1, 5), 1, 1), (D(2026, 1, 6), 1, 1), (D(2026, 1, 12), 1, 2),
-                    (D(2026, 1, 13), 1, 2), (D(2026, 1, 14), 1, 2), (D(2026, 1, 20), 1, 2)]
+    assert rows == [
+        (D(2026, 1, 5), 1, 1),
+        (D(2026, 1, 6), 1, 1),
+        (D(2026, 1, 12), 1, 2),
+        (D(2026, 1, 13), 1, 2),
+        (D(2026, 1, 14), 1, 2),
+        (D(2026, 1, 20), 1, 2),
+    ]
 
 
 def test_weekly_user_retention_by_hand(serving):
-    rows = query(serving, """SELECT is_cumulative, cohort_start, interval_index, cohort_size, retained
+    rows = query(
+        serving,
+        """SELECT is_cumulative, cohort_start, interval_index, cohort_size, retained
         FROM fct_retention_cohorts WHERE unit = 'user' AND period = 'week'
-        ORDER BY is_cumulative, cohort_start, interval_index""")
+        ORDER BY is_cumulative, cohort_start, interval_index""",
+    )
     w1, w2 = D(2026, 1, 5), D(2026, 1, 12)
     assert rows == [
-        (False, w1, 0, 2, 2), (False, w1, 1, 2, 1), (False, w1, 2, 2, 1),
-        (False, w2, 0, 1, 1), (False, w2, 1, 1, 0),
-        (True, w1, 0, 2, 2), (True, w1, 1, 2, 2), (True, w1, 2, 2, 1),
-        (True, w2, 0, 1, 1), (True, w2, 1, 1, 0),
+        (False, w1, 0, 2, 2),
+        (False, w1, 1, 2, 1),
+        (False, w1, 2, 2, 1),
+        (False, w2, 0, 1, 1),
+        (False, w2, 1, 1, 0),
+        (True, w1, 0, 2, 2),
+        (True, w1, 1, 2, 2),
+        (True, w1, 2, 2, 1),
+        (True, w2, 0, 1, 1),
+        (True, w2, 1, 1, 0),
     ]
 
 
 def test_feature_adoption_by_hand(serving):
-    rows = query(serving, """SELECT window_days, feature, adopters, active_actors, adoption_rate
-        FROM fct_feature_adoption WHERE unit = 'user' AND window_days IN (7, 30) ORDER BY 1, 2""")
+    rows = query(
+        serving,
+        """SELECT window_days, feature, adopters, active_actors, adoption_rate
+        FROM fct_feature_adoption WHERE unit = 'user' AND window_days IN (7, 30) ORDER BY 1, 2""",
+    )
     assert rows == [
         (7, "dashboard_viewed", 1, 2, 0.5),
         (7, "report_created", 1, 2, 0.5),

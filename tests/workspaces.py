@@ -26,10 +26,19 @@ def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
     return path
 
 
-def event(event_id: str, name: str, ts: str, user: str | None = None, anon: str | None = None,
-          account: str | None = None) -> dict[str, Any]:
-    return {"event_id": event_id, "event_name": name, "timestamp": ts, "user_id": user,
-            "anonymous_id": anon, "account_id": account, "session_id": None, "properties": {"source": "web"}}
+def event(
+    event_id: str, name: str, ts: str, user: str | None = None, anon: str | None = None, account: str | None = None
+) -> dict[str, Any]:
+    return {
+        "event_id": event_id,
+        "event_name": name,
+        "timestamp": ts,
+        "user_id": user,
+        "anonymous_id": anon,
+        "account_id": account,
+        "session_id": None,
+        "properties": {"source": "web"},
+    }
 
 
 # The tiny event log whose metrics tests/test_pipeline.py computes by hand.
@@ -53,6 +62,9 @@ def tiny_workspace(home: Path) -> Settings:
     """A workspace holding TINY_EVENTS and two accounts (no NPS, feedback or billing)."""
     settings = load_settings(home)
     write_jsonl(settings.inbox_dir("events") / "events.jsonl", TINY_EVENTS)
-    write_csv(settings.inbox_dir("accounts") / "accounts.csv", ["account_id", "name", "plan"],
-              [["a1", "Acme", "pro"], ["a2", "Globex", "starter"]])
+    write_csv(
+        settings.inbox_dir("accounts") / "accounts.csv",
+        ["account_id", "name", "plan"],
+        [["a1", "Acme", "pro"], ["a2", "Globex", "starter"]],
+    )
     return settings

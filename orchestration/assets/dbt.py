@@ -1,6 +1,5 @@
 """The dbt project as assets: ``dbt build``, so every dbt test is a blocking asset check."""
 
-
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -38,9 +37,7 @@ def build_dbt_assets(manifest: Path) -> dg.AssetsDefinition:
 
     @dbt_assets(
         manifest=manifest,
-        dagster_dbt_translator=LayeredTranslator(
-            settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
-        ),
+        dagster_dbt_translator=LayeredTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
     )
     def dbt_models(
         context: AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource, config: DbtRunConfig

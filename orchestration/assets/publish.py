@@ -1,6 +1,5 @@
 """Publish: swap a fresh read-only serving copy into place once everything upstream passed."""
 
-
 import dagster as dg
 from dagster import AssetExecutionContext
 
@@ -26,8 +25,6 @@ def build_publish_asset(upstream: dg.AssetsDefinition) -> dg.AssetsDefinition:
         settings = workspace.settings()
         counts = publish(settings.warehouse, settings.serving_db, context.run_id)
         table = "| table | rows |\n|---|---|\n" + "\n".join(f"| {t} | {n} |" for t, n in counts.items())
-        return dg.MaterializeResult(
-            metadata={"path": str(settings.serving_db), "tables": dg.MetadataValue.md(table)}
-        )
+        return dg.MaterializeResult(metadata={"path": str(settings.serving_db), "tables": dg.MetadataValue.md(table)})
 
     return serving_analytics

@@ -1,6 +1,5 @@
 """One raw asset per input kind: load the kind's new inbox files into ``raw.<kind>``."""
 
-
 import dagster as dg
 from dagster import AssetExecutionContext
 
@@ -63,10 +62,20 @@ RAW_ASSETS = [raw_asset(kind) for kind in KINDS]
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(LEDGER_KEY, deps=[a.key for a in RAW_ASSETS], group_name="raw", owners=[OWNER],
-                     description="One row per loaded file: SHA-256, size, rows read/loaded/quarantined/duplicate."),
-        dg.AssetSpec(QUARANTINE_KEY, deps=[a.key for a in RAW_ASSETS], group_name="raw", owners=[OWNER],
-                     description="Rows that failed typing or validation, with file, line, reason and raw text."),
+        dg.AssetSpec(
+            LEDGER_KEY,
+            deps=[a.key for a in RAW_ASSETS],
+            group_name="raw",
+            owners=[OWNER],
+            description="One row per loaded file: SHA-256, size, rows read/loaded/quarantined/duplicate.",
+        ),
+        dg.AssetSpec(
+            QUARANTINE_KEY,
+            deps=[a.key for a in RAW_ASSETS],
+            group_name="raw",
+            owners=[OWNER],
+            description="Rows that failed typing or validation, with file, line, reason and raw text.",
+        ),
     ],
 )
 def load_ledger(workspace: WorkspaceResource):

@@ -1,0 +1,156 @@
+"""Ingest without Dagster: every row loaded, quarantined with a reason, or counted as duplicate."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from ingest.load import inbox_files, ingest_file
+from ingest.readers import ReadError, detect_format
+from ingest.warehouse import connect
+from tests.workspaces import event, write_csv, write_jsonl
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    with connect(tmp_path / "warehouse.duckdb") as connection:
+        yield connection
+
+
+def _events(con) -> list[tuple]:
+    return con.execute("SELECT event_id, _line FROM raw.events ORDER BY event_id").fetchall()
+
+
+def test_events_rows_are_accounted_for(con, tmp_path):
+    path = write_jsonl(
+        tmp_path / "e.jsonl",
+        [
+            event("a", "x", "2026-01-01T00:00:00Z", "u1"),
+            "",  # blank lines are not rows
+            '["an", "array"]',
+            event("b", "x", "2026-01-01T00:00:00Z"),  # no actor
+            event("c", "x", "2026-01-01T00:00:00Z", anon="anon"),
+            event("a", "x", "2026-01-02T00:00:00Z", "u1"),  # same id: duplicate
+            {"event_name": "x", "timestamp": "2026-01-01", "user_id": "u"},  # no id
+        ],
+    )
+    result = ingest_file(con, path, "events", "run-1")
+    assert (result.read, result.loaded, result.quarantined, result.duplicate) == (6, 2, 3, 1)
+    assert result.examples == [
+        (3, "line is JSON but not an object"),
+        (4, "fields 'user_id' and 'anonymous_id' are both empty: the event has no actor"),
+        (7, "field 'event_id' is missing"),
+    ]
+    assert _events(con) == [("a", 1), ("c", 5)]
+
+
+def test_same_content_is_skipped_even_under_another_name(con, tmp_path):
+    first = write_jsonl(tmp_path / "one.jsonl", [event("a", "x", "2026-01-01T00:00:00Z", "u1")])
+    again = tmp_path / "renamed.jsonl"
+    shutil.copy(first, again)
+    assert ingest_file(con, first, "events", "r1").loaded == 1
+    second = ingest_file(con, again, "events", "r2")
+    assert second.status == "skipped" and second.skipped_as == str(first)
+    assert con.execute("SELECT count(*) FROM raw.load_ledger").fetchone() == (1,)
+
+
+def test_overlapping_files_load_only_new_ids(con, tmp_path):
+    one = write_jsonl(tmp_path / "1.jsonl", [event(i, "x", "2026-01-01T00:00:00Z", "u") for i in "abc"])
+    two = write_jsonl(tmp_path / "2.jsonl", [event(i, "x", "2026-01-01T00:00:00Z", "u") for i in "cde"])
+    ingest_file(con, one, "events", "r1")
+    result = ingest_file(con, two, "events", "r2")
+    assert (result.read, result.loaded, result.duplicate) == (3, 2, 1)
+    assert [r[0] for r in _events(con)] == list("abcde")
+
+
+def test_gzip_and_parquet_read_like_plain_files(con, tmp_path):
+    rows = [event(i, "x", "2026-01-01T00:00:00Z", "u") for i in "ab"]
+    plain = write_jsonl(tmp_path / "p.jsonl", rows)
+    zipped = tmp_path / "z.jsonl.gz"
+    zipped.write_bytes(gzip.compress(plain.read_bytes().replace(b'"a"', b'"g"').replace(b'"b"', b'"h"')))
+    parquet = tmp_path / "q.parquet"
+    pl.DataFrame([{**r, "event_id": r["event_id"] + "q", "properties": "{}"} for r in rows]).write_parquet(parquet)
+    assert ingest_file(con, zipped, "events", "r").loaded == 2
+    assert ingest_file(con, parquet, "events", "r").loaded == 2
+    assert [r[0] for r in _events(con)] == ["aq", "bq", "g", "h"]
+
+
+def test_nps_scores_outside_the_scale_are_quarantined(con, tmp_path):
+    path = write_csv(
+        tmp_path / "nps.csv",
+        ["response_id", "respondent_id", "score", "responded_at"],
+        [
+            ["r1", "p1", "9", "2026-01-01T10:00:00Z"],
+            ["r2", "p2", "11", "2026-01-01T10:00:00Z"],
+            ["r3", "p3", "7.5", "2026-01-01T10:00:00Z"],
+            ["r4", "p4", "N/A", "2026-01-01T10:00:00Z"],
+            ["r5", "p5", "-1", "2026-01-01T10:00:00Z"],
+            ["r6", "", "0", "2026-01-01 10:00:00"],
+        ],
+    )
+    result = ingest_file(con, path, "nps", "r")
+    assert (result.read, result.loaded, result.quarantined) == (6, 2, 4)
+    reasons = con.execute("SELECT line, reason FROM raw.quarantine ORDER BY line").fetchall()
+    assert reasons == [
+        (3, "field 'score': 11.0 is not an integer from 0 to 10"),
+        (4, "field 'score': 7.5 is not an integer from 0 to 10"),
+        (5, "field 'score': cannot read 'N/A' as a number"),
+        (6, "field 'score': -1.0 is not an integer from 0 to 10"),
+    ]
+
+
+def test_subscription_rules(con, tmp_path):
+    header = ["subscription_id", "customer_id", "plan", "start_date", "end_date", "amount", "interval", "currency"]
+    path = write_csv(
+        tmp_path / "subs.csv",
+        header,
+        [
+            ["s1", "c1", "pro", "2026-01-01", "", "100", "month", "USD"],
+            ["s2", "c2", "pro", "2026-01-01", "", "-5", "month", "USD"],
+            ["s3", "c3", "pro", "2026-01-01", "", "abc", "fortnight", "usd dollars"],
+        ],
+    )
+    result = ingest_file(con, path, "subscriptions", "r")
+    assert (result.loaded, result.quarantined) == (1, 2)
+    assert result.examples[1] == (
+        4,
+        "field 'amount': cannot read 'abc' as a number; field 'interval': fortnight is not one of day, week, "
+        "month, quarter, year; field 'currency': usd dollars is not a 3-letter ISO code",
+    )
+
+
+def test_missing_required_csv_column_is_a_clear_file_error(con, tmp_path):
+    path = write_csv(tmp_path / "nps.csv", ["respondent_id", "rating"], [["p", "9"]])
+    with pytest.raises(
+        ReadError,
+        match=r"nps\.csv: required column\(s\) score, responded_at missing "
+        r"\(found: rating, respondent_id\)",
+    ):
+        ingest_file(con, path, "nps", "r")
+    assert con.execute("SELECT count(*) FROM raw.load_ledger").fetchone() == (0,)
+
+
+def test_corrupt_gzip_is_a_clear_file_error(con, tmp_path):
+    path = tmp_path / "broken.jsonl.gz"
+    path.write_bytes(gzip.compress(b'{"event_id": "a"}\n' * 100)[:40])
+    with pytest.raises(ReadError, match=r"broken\.jsonl\.gz: cannot be read as jsonl"):
+        ingest_file(con, path, "events", "r")
+
+
+def test_format_detection(tmp_path):
+    assert detect_format(Path("x/events.JSONL.gz")) == "jsonl"
+    assert detect_format(Path("a.csv")) == "csv"
+    assert detect_format(Path("a.data"), "parquet") == "parquet"
+    with pytest.raises(ReadError, match="cannot tell the format"):
+        detect_format(Path("a.data"))
+
+
+def test_inbox_ignores_hidden_and_partial_files(tmp_path):
+    for name in ("b.jsonl", "a.jsonl", ".hidden.jsonl", "c.jsonl.part", "sub/d.jsonl"):
+        (tmp_path / "events" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "events" / name).write_text("")
+    assert [p.name for p in inbox_files(tmp_path, "events")] == ["a.jsonl", "b.jsonl", "d.jsonl"]
