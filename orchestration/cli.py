@@ -271,12 +271,12 @@ def ui(home: str | None, port: int, host: str) -> None:
     The schedule and the inbox sensor fire while it runs; runs started by `prodops run`
     show up in its history too.
     """
-    import subprocess
+    import os
 
     settings = load_settings(home)
-    dagster = Path(sys.executable).with_name("dagster")
-    command = [str(dagster), "dev", "-m", "orchestration.definitions", "-h", host, "-p", str(port)]
-    sys.exit(subprocess.call(command, env=_dagster_env(settings)))
+    dagster = str(Path(sys.executable).with_name("dagster"))
+    command = [dagster, "dev", "-m", "orchestration.definitions", "-h", host, "-p", str(port)]
+    os.execve(dagster, command, _dagster_env(settings))
 
 
 @main.command()

@@ -51,10 +51,14 @@ def build_triggers(
         job=job,
         minimum_interval_seconds=60,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description="Starts a run when a new or changed file lands in the inbox.",
+        description="Starts a run when a new or changed file lands in the inbox "
+        "(files present when the sensor first ticks are left to the nightly run).",
     )
     def inbox_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
         fresh, cursor = new_files(settings.inbox, context.cursor)
+        if context.cursor is None:
+            # first tick: what is already there is the baseline (the nightly run loads it)
+            return dg.SensorResult(skip_reason=f"baseline of {len(fresh)} inbox file(s) recorded", cursor=cursor)
         if not fresh:
             return dg.SensorResult(skip_reason="no new files in the inbox", cursor=cursor)
         run_key = hashlib.sha256(cursor.encode()).hexdigest()[:16]

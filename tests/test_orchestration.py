@@ -44,13 +44,16 @@ def test_sensor_fires_for_new_files_only(tmp_path):
     sensor = build_definitions(settings).resolve_sensor_def("inbox_sensor")
     with dg.instance_for_test() as instance:
         first = sensor(dg.build_sensor_context(instance=instance))
-        assert len(first.run_requests) == 1  # nothing seen before: the existing file is new
+        assert not first.run_requests  # the first tick records what is there as the baseline
         quiet = sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor))
         assert not quiet.run_requests
         write_jsonl(settings.inbox_dir("events") / "new.jsonl", [event("b", "x", "2026-01-01T00:00:00Z", "u")])
         fresh = sensor(dg.build_sensor_context(instance=instance, cursor=quiet.cursor))
         assert len(fresh.run_requests) == 1
         assert fresh.run_requests[0].tags["prodops/new_files"] == "1"
+        (settings.inbox_dir("events") / "old.jsonl").write_text("{}\n")  # a changed file is new too
+        changed = sensor(dg.build_sensor_context(instance=instance, cursor=fresh.cursor))
+        assert len(changed.run_requests) == 1
 
 
 def test_dbt_build_args_carry_the_workspace_settings(tmp_path, monkeypatch):
