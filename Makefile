@@ -18,8 +18,9 @@ run: $(STAMP)
 	$(PRODOPS) generate --if-empty
 	$(PRODOPS) run
 
-## test: the whole test suite
+## test: lint and the whole test suite
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 ## ui: the Dagster UI (with the daemon: schedule and sensor run) on the workspace
