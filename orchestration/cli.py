@@ -1,51 +1,15 @@
-"""``prodops``: the command line on top of every room (nothing imports this module)."""
+"""``prodops``: the command line on top of every room (nothing imports this module).
+
+Each area's commands live in ``orchestration/commands/``; this module only assembles them.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import json
 import sys
-from collections.abc import Callable, Iterator
-from functools import wraps
-from pathlib import Path
-from typing import Any
 
 import click
-import duckdb
 
-from orchestration.output import FORMATS, render
-from settings import KINDS, Settings, SettingsError, load_settings
-
-HOME_HELP = "Workspace folder (default: $PRODOPS_HOME, else data/ in the repository)."
-
-
-def _home_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--home", type=click.Path(file_okay=False), default=None, help=HOME_HELP)(func)
-
-
-def _format_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="How to print the result.",
-    )(func)
-
-
-def _one_line_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Known failures become a one-line message and exit status 1, never a stack trace."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (SettingsError, FileNotFoundError, ValueError, duckdb.Error) as exc:
-            raise click.ClickException(str(exc).strip().splitlines()[0]) from exc
-
-    return wrapper
+from orchestration.commands import pipeline, query, server
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -60,240 +24,16 @@ def main() -> None:
     """
 
 
-@main.command()
-@_home_option
-@click.option("--events", default=1_000_000, show_default=True, help="Approximate number of events.")
-@click.option("--days", default=365, show_default=True, help="Days of history.")
-@click.option("--users", type=int, default=None, help="Users (default: one per 200 events).")
-@click.option("--seed", default=42, show_default=True, help="Same seed and arguments, same files.")
-@click.option(
-    "--start", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First day (default: DAYS days before today)."
-)
-@click.option("--if-empty", is_flag=True, help="Do nothing when the inbox already holds files.")
-@_format_option
-@_one_line_errors
-def generate(
-    home: str | None,
-    events: int,
-    days: int,
-    users: int | None,
-    seed: int,
-    start: dt.datetime | None,
-    if_empty: bool,
-    fmt: str,
-) -> None:
-    """Write realistic sample exports (events, accounts, NPS, feedback, billing) into the inbox.
-
-    \b
-    Example: prodops generate --events 100000 --days 90 --seed 7
-    """
-    from ingest.load import inbox_files
-    from sample.generate import GenerateOptions
-    from sample.generate import generate as write_sample
-
-    settings = load_settings(home)
-    if if_empty and any(inbox_files(settings.inbox, kind) for kind in KINDS):
-        click.echo(f"Inbox {settings.inbox} already holds files: not generating sample data.", err=True)
-        return
-    options = GenerateOptions(events=events, days=days, users=users, seed=seed, start=start.date() if start else None)
-    counts = write_sample(settings.inbox, options)
-    click.echo(render(["kind", "rows"], list(counts.items()), fmt))
-    if fmt == "table":
-        click.echo(f"\nWritten to {settings.inbox} ({options.start_date} + {days} days). Next: prodops run")
-
-
-@main.command()
-@_home_option
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--kind",
-    type=click.Choice(KINDS),
-    default=None,
-    help="What the files hold (default: the name of the folder they are in).",
-)
-@click.option("--input-format", default="auto", show_default=True, help="auto, jsonl, csv or parquet.")
-@_format_option
-@_one_line_errors
-def ingest(home: str | None, paths: tuple[Path, ...], kind: str | None, input_format: str, fmt: str) -> None:
-    """Load files into the warehouse now; print rows read / loaded / quarantined / duplicate per file.
-
-    A file whose content was loaded before (same SHA-256) is skipped. Rows that fail
-    validation go to quarantine with file, line and reason; the next `prodops run` builds
-    the metrics from what was loaded.
-
-    \b
-    Example: prodops ingest exports/events_2026_11.jsonl --kind events
-    """
-    from ingest.load import ingest_paths
-
-    settings = load_settings(home)
-    rows, errors = [], []
-    run_id = "cli-" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    for file_kind, files in _group_by_kind(paths, kind).items():
-        with _warehouse_busy_is_one_line(settings):
-            report = ingest_paths(settings, file_kind, files, run_id, input_format)
-        errors += report.errors
-        for r in report.results:
-            rows.append([str(r.path), file_kind, r.status, r.read, r.loaded, r.quarantined, r.duplicate])
-            if fmt == "table":
-                errors_shown = [f"  {r.path}:{line}: {reason}" for line, reason in r.examples]
-                rows.extend([[text, "", "", None, None, None, None] for text in errors_shown])
-    columns = ["file", "kind", "status", "read", "loaded", "quarantined", "duplicate"]
-    click.echo(render(columns, rows, fmt))
-    if errors:
-        for error in errors:
-            click.echo(f"error: {error}", err=True)
-        raise click.ClickException(f"{len(errors)} file(s) could not be loaded")
-
-
-def _group_by_kind(paths: tuple[Path, ...], kind: str | None) -> dict[str, list[Path]]:
-    groups: dict[str, list[Path]] = {}
-    for path in paths:
-        file_kind = kind or path.resolve().parent.name
-        if file_kind not in KINDS:
-            raise click.UsageError(f"{path}: cannot tell its kind from its folder; pass --kind ({', '.join(KINDS)})")
-        groups.setdefault(file_kind, []).append(path)
-    return groups
-
-
-@contextlib.contextmanager
-def _warehouse_busy_is_one_line(settings: Settings) -> Iterator[None]:
-    try:
-        yield
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            message = f"{settings.warehouse} is in use by a running pipeline; try again when it ends"
-            raise click.ClickException(message) from exc
-        raise
-
-
-@main.command()
-@_home_option
-@click.option("--full-refresh", is_flag=True, help="Rebuild incremental models from all history.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="How to print the outcome.",
-)
-@_one_line_errors
-def run(home: str | None, full_refresh: bool, fmt: str) -> None:
-    """Run the nightly job now: ingest the inbox, check, dbt build, publish the serving copy.
-
-    The run is recorded in the workspace's Dagster instance (see it with `make ui`). Its
-    detailed log goes to <home>/logs/; on failure the serving copy stays as it was.
-
-    \b
-    Example: prodops run --home /srv/prodops
-    """
-    from metrics.summary import format_summary, read_summary
-    from orchestration.runner import run_pipeline
-
-    settings = load_settings(home)
-    log = settings.home / "logs" / f"run-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    click.echo(f"Running the pipeline on {settings.home} (log: {log}) ...", err=True)
-    with log.open("w") as handle, contextlib.redirect_stdout(handle), contextlib.redirect_stderr(handle):
-        outcome = run_pipeline(settings, full_refresh=full_refresh)
-    if not outcome.success:
-        for failure in outcome.failures:
-            click.echo(f"failed: {failure}", err=True)
-        raise click.ClickException(f"run {outcome.run_id} failed; the serving copy was not changed (log: {log})")
-    summary = read_summary(settings.serving_db)
-    if fmt == "json":
-        click.echo(json.dumps({"run_id": outcome.run_id, "success": True, **summary.__dict__}, default=str, indent=2))
-        return
-    click.echo(format_summary(summary))
-    click.echo(
-        f"\nWarehouse   {settings.warehouse}  (pipeline only)\n"
-        f"Serving     {settings.serving_db}  (read-only; point BI tools here)\n"
-        f'Ask         prodops sql "SELECT * FROM fct_daily_active ORDER BY metric_date DESC LIMIT 7"\n'
-        f"Dagster UI  make ui  (then open http://127.0.0.1:3000)"
-    )
-
-
-@main.command()
-@_home_option
-@_format_option
-@_one_line_errors
-def summary(home: str | None, fmt: str) -> None:
-    """Print the headline metrics of the published data."""
-    from metrics.summary import format_summary, read_summary
-
-    data = read_summary(load_settings(home).serving_db)
-    click.echo(json.dumps(data.__dict__, default=str, indent=2) if fmt == "json" else format_summary(data))
-
-
-@main.command()
-@_home_option
-@click.argument("query")
-@_format_option
-@_one_line_errors
-def sql(home: str | None, query: str, fmt: str) -> None:
-    """Run read-only SQL on the serving copy (writes are refused).
-
-    \b
-    Example: prodops sql "SELECT feature, adoption_rate FROM fct_feature_adoption WHERE window_days = 30"
-    """
-    from metrics.serving import read_serving
-
-    with read_serving(load_settings(home).serving_db) as con:
-        try:
-            cursor = con.execute(query)
-        except duckdb.InvalidInputException as exc:
-            if "read-only" in str(exc):
-                raise click.ClickException("prodops sql is read-only: the serving copy cannot be changed") from exc
-            raise
-        columns = [d[0] for d in cursor.description] if cursor.description else []
-        rows = cursor.fetchall() if columns else []
-    click.echo(render(columns, rows, fmt))
-
-
-def _dagster_env(settings: Settings) -> dict[str, str]:
-    import os
-
-    from orchestration.runner import prepare_instance
-
-    prepare_instance(settings).dispose()
-    return {**os.environ, "DAGSTER_HOME": str(settings.dagster_home), "PRODOPS_HOME": str(settings.home)}
-
-
-@main.command()
-@_home_option
-@click.option("--port", default=3000, show_default=True, help="Port of the web UI.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@_one_line_errors
-def ui(home: str | None, port: int, host: str) -> None:
-    """Start the Dagster UI and daemon (`dagster dev`) on the workspace, for a desk.
-
-    The schedule and the inbox sensor fire while it runs; runs started by `prodops run`
-    show up in its history too.
-    """
-    import os
-
-    settings = load_settings(home)
-    dagster = str(Path(sys.executable).with_name("dagster"))
-    command = [dagster, "dev", "-m", "orchestration.definitions", "-h", host, "-p", str(port)]
-    os.execve(dagster, command, _dagster_env(settings))
-
-
-@main.command()
-@_home_option
-@click.option("--port", default=3000, show_default=True, help="Port of the web UI.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@_one_line_errors
-def serve(home: str | None, port: int, host: str) -> None:
-    """Always-on deployment: `dagster-webserver` and `dagster-daemon` with the workspace's Dagster home.
-
-    Keep this running (systemd, tmux, a container) so the nightly schedule really fires.
-    Stops both processes when either exits.
-    """
-    from orchestration.deploy import serve_forever
-
-    settings = load_settings(home)
-    sys.exit(serve_forever(_dagster_env(settings), host=host, port=port))
+for command in (
+    pipeline.generate,
+    pipeline.ingest,
+    pipeline.run,
+    pipeline.summary,
+    query.sql,
+    server.ui,
+    server.serve,
+):
+    main.add_command(command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -33,7 +33,8 @@ def _free_port() -> int:
 
 def _ask(port: int) -> dict | None:
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": QUERY}).encode(),
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": QUERY}).encode(),
         headers={"Content-Type": "application/json"},
     )
     try:
@@ -55,7 +56,9 @@ def deployment(tmp_path: Path):
     port = _free_port()
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("prodops")), "serve", "--home", str(settings.home), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     yield port
     process.send_signal(signal.SIGTERM)
