@@ -31,7 +31,11 @@ class Rule:
 
 @dataclass(frozen=True)
 class KindSpec:
-    """How one kind of input looks once it is canonical."""
+    """How one kind of input looks once it is canonical.
+
+    Extra fields a source carries are kept, not dropped: in ``properties`` (events) or
+    ``dimensions`` (accounts, nps, feedback), both JSON objects.
+    """
 
     name: str
     columns: tuple[Column, ...]
@@ -85,6 +89,7 @@ SPECS: dict[str, KindSpec] = {
                 Column("segment"),
                 Column("country"),
                 Column("created_at", "TIMESTAMP"),
+                Column("dimensions", "JSON"),
             ),
         ),
         KindSpec(
@@ -97,6 +102,7 @@ SPECS: dict[str, KindSpec] = {
                 Column("responded_at", "TIMESTAMP", required=True),
                 Column("survey"),
                 Column("comment"),
+                Column("dimensions", "JSON"),
             ),
             key="response_id",
             rules=(
@@ -116,6 +122,7 @@ SPECS: dict[str, KindSpec] = {
                 Column("type", required=True),
                 Column("feature"),
                 Column("title"),
+                Column("dimensions", "JSON"),
             ),
             key="feedback_id",
             rules=(
