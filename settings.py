@@ -19,6 +19,8 @@ REPO_ROOT = Path(__file__).resolve().parent
 DEFAULT_HOME = REPO_ROOT / "data"
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 KINDS = ("events", "accounts", "nps", "feedback", "subscriptions")
+PES_RATIOS = ("dau/mau", "wau/mau", "dau/wau")
+MAX_CORE_FEATURES = 10  # Pendo's limit: PES adoption is about a few key features
 
 DEFAULT_SETTINGS_TEXT = """\
 # prodops workspace settings. Every key is optional; PRODOPS_<KEY> overrides a scalar key.
@@ -30,6 +32,18 @@ duckdb_threads: 2
 duckdb_memory_limit: 8GB
 # Events that are not product activity (they never make anyone "active").
 non_activity_events: [identify, alias, group, invoice_paid]
+# Feature catalogue: a feature is matched by an event name and optional property filters
+# (`where: {source: mobile}`); the first matching entry wins; events not listed are features
+# under their own name. At most 10 core features (they drive PES adoption and breadth).
+features:
+  - {name: dashboard_viewed, event: dashboard_viewed, area: analytics, core: true}
+  - {name: report_created, event: report_created, area: reporting, core: true}
+  - {name: report_shared, event: report_shared, area: collaboration, core: true}
+  - {name: invite_sent, event: invite_sent, area: collaboration, core: true}
+  - {name: alert_configured, event: alert_configured, area: monitoring}
+  - {name: integration_connected, event: integration_connected, area: platform}
+adoption_min_uses: 1     # uses of a feature in a window that make an actor an adopter
+pes_ratio: dau/mau       # dau/mau | wau/mau | dau/wau: the stickiness ratio in PES
 """
 
 
@@ -49,6 +63,9 @@ class Settings:
     duckdb_threads: int = 2
     duckdb_memory_limit: str = "8GB"
     non_activity_events: tuple[str, ...] = ("identify", "alias", "group", "invoice_paid")
+    features: tuple[dict[str, Any], ...] = ()
+    adoption_min_uses: int = 1
+    pes_ratio: str = "dau/mau"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -89,7 +106,14 @@ class Settings:
             "week_start": self.week_start,
             "lookback_days": self.lookback_days,
             "non_activity_events": list(self.non_activity_events),
+            "feature_catalogue": [dict(f) for f in self.features],
+            "adoption_min_uses": self.adoption_min_uses,
+            "pes_ratio": self.pes_ratio,
         }
+
+    @property
+    def core_features(self) -> tuple[str, ...]:
+        return tuple(f["name"] for f in self.features if f.get("core"))
 
 
 def resolve_home(home: str | os.PathLike[str] | None = None) -> Path:
@@ -128,11 +152,15 @@ def _build(root: Path, raw: dict[str, Any], path: Path) -> Settings:
     if settings.week_start not in ("monday", "sunday"):
         raise SettingsError(f"{path}: week_start must be monday or sunday, not {settings.week_start!r}")
     _check_timezone(settings.timezone, path)
+    if settings.pes_ratio not in PES_RATIOS:
+        raise SettingsError(f"{path}: pes_ratio must be one of {', '.join(PES_RATIOS)}, not {settings.pes_ratio!r}")
     return settings
 
 
 def _coerce(name: str, type_name: Any, value: Any, path: Path) -> Any:
     try:
+        if "dict" in str(type_name):
+            return _features(value, path)
         if "tuple" in str(type_name):
             items = value.split(",") if isinstance(value, str) else list(value)
             return tuple(str(item).strip() for item in items if str(item).strip())
@@ -141,6 +169,35 @@ def _coerce(name: str, type_name: Any, value: Any, path: Path) -> Any:
         return str(value)
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"{path}: setting {name!r} has an unusable value {value!r}") from exc
+
+
+def _features(value: Any, path: Path) -> tuple[dict[str, Any], ...]:
+    """Validate the feature catalogue: named entries with an event, at most 10 core."""
+    if not isinstance(value, list):
+        raise SettingsError(f"{path}: features must be a list of {{name, event, where, area, core}} entries")
+    features = []
+    for entry in value:
+        if not isinstance(entry, dict) or not entry.get("name") or not entry.get("event"):
+            raise SettingsError(f"{path}: every feature needs a name and an event, got {entry!r}")
+        where = entry.get("where") or {}
+        if not isinstance(where, dict):
+            raise SettingsError(f"{path}: feature {entry['name']!r}: where must map property names to values")
+        features.append(
+            {
+                "name": str(entry["name"]),
+                "event": str(entry["event"]),
+                "where": where,
+                "area": entry.get("area"),
+                "core": bool(entry.get("core", False)),
+            }
+        )
+    core = [f["name"] for f in features if f["core"]]
+    if len(core) > MAX_CORE_FEATURES:
+        raise SettingsError(
+            f"{path}: at most {MAX_CORE_FEATURES} core features are allowed, {len(core)} are marked core: "
+            + ", ".join(core)
+        )
+    return tuple(features)
 
 
 def _check_timezone(zone: str, path: Path) -> None:

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from orchestration.commands import pipeline, query, server
+from orchestration.commands import insights, pipeline, query, server
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -30,6 +30,10 @@ for command in (
     pipeline.run,
     pipeline.summary,
     query.sql,
+    insights.retention,
+    insights.stickiness,
+    insights.lifecycle,
+    insights.pes,
     server.ui,
     server.serve,
 ):

@@ -1,6 +1,18 @@
--- DAU, WAU (7 days ending d), MAU (30 days ending d) and their ratios per day and unit.
-with counts as (
-    {{ active_actor_counts(ref('int_actor_days')) }}
+-- DAU, WAU (7 days ending d), MAU (30 days ending d), their ratios per day and unit, and the
+-- mean of each daily ratio over the 30 days ending d (days with a 0 denominator skipped).
+with activity as (
+    select unit as grp, actor_id, activity_date from {{ ref('int_actor_days') }}
+),
+bounds as (select min(activity_date) as lo, max(activity_date) as hi from activity),
+counts as (
+    {{ trailing_actor_counts('activity', [1, 7, 30], 'bounds') }}
+),
+ratios as (
+    select grp as unit, metric_date, c1 as dau, c7 as wau, c30 as mau,
+           c1 / nullif(c30, 0) as dau_mau,
+           c7 / nullif(c30, 0) as wau_mau,
+           c1 / nullif(c7, 0) as dau_wau
+    from counts
 )
 select
     metric_date,
@@ -8,8 +20,12 @@ select
     dau,
     wau,
     mau,
-    dau / nullif(mau, 0) as dau_mau,
-    wau / nullif(mau, 0) as wau_mau,
-    dau / nullif(wau, 0) as dau_wau,
+    dau_mau,
+    wau_mau,
+    dau_wau,
+    avg(dau_mau) over last_30 as dau_mau_30d_mean,
+    avg(wau_mau) over last_30 as wau_mau_30d_mean,
+    avg(dau_wau) over last_30 as dau_wau_30d_mean,
     metric_date < {{ report_today() }} as is_complete
-from counts
+from ratios
+window last_30 as (partition by unit order by metric_date rows between 29 preceding and current row)

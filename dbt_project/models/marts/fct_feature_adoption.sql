@@ -1,5 +1,7 @@
--- Adoption per feature, unit and trailing window (7/30/90 days ending at the last day with data):
--- adopters = actors who used the feature in the window; rate = adopters / actors active in it.
+-- Adoption per feature, unit and trailing window (7/30/90 days ending at `as_of`, the last
+-- day with data): adopters = actors with at least `adoption_min_uses` uses of the feature in
+-- the window; rate = adopters / actors active in the window. Time to adopt: first use of the
+-- feature minus the actor's first-ever activity, in days, over every actor who ever used it.
 with as_of as (select max(activity_date) as as_of from {{ ref('int_actor_days') }}),
 windows as (
     select 7 as window_days union all select 30 union all select 90
@@ -11,21 +13,47 @@ active as (
     where d.activity_date > {{ dbt.dateadd('day', '-w.window_days', 'a.as_of') }} and d.activity_date <= a.as_of
     group by w.window_days, d.unit
 ),
-adopters as (
-    select w.window_days, f.unit, f.feature, count(distinct f.actor_id) as adopters
+uses as (
+    select w.window_days, f.unit, f.feature, f.actor_id, sum(f.events) as uses
     from {{ ref('int_actor_feature_days') }} as f
     cross join windows as w cross join as_of as a
     where f.activity_date > {{ dbt.dateadd('day', '-w.window_days', 'a.as_of') }} and f.activity_date <= a.as_of
-    group by w.window_days, f.unit, f.feature
+    group by w.window_days, f.unit, f.feature, f.actor_id
+),
+adopters as (
+    select window_days, unit, feature, count(*) as adopters
+    from uses where uses >= {{ var('adoption_min_uses') }}
+    group by window_days, unit, feature
+),
+first_use as (
+    select unit, actor_id, feature, min(first_event_at) as first_used_at
+    from {{ ref('int_actor_feature_days') }} group by unit, actor_id, feature
+),
+first_seen as (
+    select unit, actor_id, min(first_event_at) as first_active_at
+    from {{ ref('int_actor_days') }} group by unit, actor_id
+),
+time_to_adopt as (
+    select u.unit, u.feature,
+           {{ quantile(seconds_between('s.first_active_at', 'u.first_used_at') ~ ' / 86400.0', 0.5) }} as median_days_to_adopt,
+           {{ quantile(seconds_between('s.first_active_at', 'u.first_used_at') ~ ' / 86400.0', 0.75) }} as p75_days_to_adopt
+    from first_use as u join first_seen as s on s.unit = u.unit and s.actor_id = u.actor_id
+    group by u.unit, u.feature
 )
 select
     a.as_of,
     ad.window_days,
     ad.unit,
     ad.feature,
+    c.area,
+    coalesce(c.is_core, false) as is_core,
     ad.adopters,
     ac.active_actors,
-    ad.adopters / nullif(ac.active_actors, 0) as adoption_rate
+    ad.adopters / nullif(ac.active_actors, 0) as adoption_rate,
+    t.median_days_to_adopt,
+    t.p75_days_to_adopt
 from adopters as ad
 join active as ac on ac.window_days = ad.window_days and ac.unit = ad.unit
+left join {{ ref('int_feature_catalogue') }} as c on c.feature = ad.feature
+left join time_to_adopt as t on t.unit = ad.unit and t.feature = ad.feature
 cross join as_of as a

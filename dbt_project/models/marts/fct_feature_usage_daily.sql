@@ -1,9 +1,15 @@
 -- Events and distinct users/accounts per feature per day, on a zero-filled date spine.
-with bounds as (
-    select min(activity_date) as lo, max(activity_date) as hi from {{ ref('int_feature_usage') }}
+with usage as (
+    select feature, activity_date,
+           sum(case when unit = 'user' then events else 0 end) as events,
+           count(distinct case when unit = 'user' then actor_id end) as users,
+           count(distinct case when unit = 'account' then actor_id end) as accounts
+    from {{ ref('int_actor_feature_days') }}
+    group by feature, activity_date
 ),
-spine as ({{ day_spine('(select lo from bounds)', '(select hi from bounds)') }}),
-features as (select distinct feature from {{ ref('int_feature_usage') }})
+bounds as (select min(activity_date) as lo, max(activity_date) as hi from usage),
+spine as ({{ days_from_to('(select lo from bounds)', '(select hi from bounds)') }}),
+features as (select distinct feature from usage)
 select
     s.metric_date,
     f.feature,
@@ -12,5 +18,4 @@ select
     coalesce(u.accounts, 0) as accounts
 from spine as s
 cross join features as f
-left join {{ ref('int_feature_usage') }} as u
-    on u.activity_date = s.metric_date and u.feature = f.feature
+left join usage as u on u.activity_date = s.metric_date and u.feature = f.feature

@@ -1,0 +1,64 @@
+{#-
+  Product Engagement Score (METRICS.md "Product Engagement Score", Pendo) per group and as-of day.
+
+  days: grp, actor_id, activity_date (one row per active day). core_days: grp, actor_id,
+  feature, activity_date for core features only. n_core: the number of core features.
+  window_days: W. ratio: dau/mau | wau/mau | dau/wau. as_of_from / as_of_to: date SQL
+  expressions (none: every day with data).
+
+  adoption   = 100 * mean over actors active in W of (core features used in W / n_core)
+             = 100 * (actor, core feature) pairs used in W / (n_core * actors active in W)
+  stickiness = 100 * mean over the days of W of ratio(day) (days with a 0 denominator skipped)
+  growth     = 100 * QR / (1 + QR), QR = (new + recovered) / dropped
+             = 100 * (new + recovered) / (new + recovered + dropped); NULL when all are 0.
+    With A = actors active in W, B = in the W before it, U = in the 2W ending as-of:
+    dropped = U - A, new + recovered = U - B, recovered = U - B - new.
+  pes        = (adoption + stickiness + growth) / 3, NULL if any component is NULL.
+-#}
+{% macro pes(days, core_days, n_core, window_days=30, ratio='dau/mau', as_of_from=none, as_of_to=none) -%}
+{%- set w = window_days | int -%}
+{%- set num, den = {'dau/mau': ('c1', 'c30'), 'wau/mau': ('c7', 'c30'), 'dau/wau': ('c1', 'c7')}[ratio] -%}
+with p_days as (select distinct grp, actor_id, activity_date from {{ days }}),
+p_bounds as (
+    select cast({{ as_of_from if as_of_from else 'data_lo' }} as date) as lo,
+           cast({{ as_of_to if as_of_to else 'data_hi' }} as date) as hi
+    from (select min(activity_date) as data_lo, max(activity_date) as data_hi from p_days) as data_bounds
+),
+p_spine_bounds as (
+    select cast({{ add_days('lo', -2 * w) }} as date) as lo, hi from p_bounds
+),
+p_counts as ({{ trailing_actor_counts('p_days', [1, 7, 30, w, 2 * w], 'p_spine_bounds') }}),
+p_firsts as (select grp, actor_id, min(activity_date) as activity_date from p_days group by grp, actor_id),
+p_new as ({{ trailing_actor_counts('p_firsts', [w], 'p_spine_bounds') }}),
+p_pairs as (
+    select distinct grp, concat(actor_id, '|', feature) as actor_id, activity_date from {{ core_days }}
+),
+p_pair_counts as ({{ trailing_actor_counts('p_pairs', [w], 'p_spine_bounds') }}),
+p_daily as (
+    select c.grp, c.metric_date, c.c{{ w }} as active, c.c{{ 2 * w }} as active_2w,
+           coalesce(n.c{{ w }}, 0) as new_actors, coalesce(pc.c{{ w }}, 0) as core_pairs,
+           c.{{ num }} / nullif(c.{{ den }}, 0) as ratio
+    from p_counts as c
+    left join p_new as n on n.grp = c.grp and n.metric_date = c.metric_date
+    left join p_pair_counts as pc on pc.grp = c.grp and pc.metric_date = c.metric_date
+),
+p_scored as (
+    select d.grp, d.metric_date as as_of, d.active, d.new_actors,
+           d.active_2w - coalesce(before.active, 0) - d.new_actors as recovered,
+           d.active_2w - d.active as dropped,
+           100.0 * d.core_pairs / nullif({{ n_core }} * d.active, 0) as adoption,
+           100.0 * avg(d.ratio) over (
+               partition by d.grp order by d.metric_date rows between {{ w - 1 }} preceding and current row
+           ) as stickiness
+    from p_daily as d
+    left join p_daily as before
+        on before.grp = d.grp and before.metric_date = cast({{ add_days('d.metric_date', -w) }} as date)
+)
+select grp, as_of, active as active_actors, new_actors, recovered, dropped,
+       adoption, stickiness,
+       100.0 * (new_actors + recovered) / nullif(new_actors + recovered + dropped, 0) as growth,
+       (adoption + stickiness
+        + 100.0 * (new_actors + recovered) / nullif(new_actors + recovered + dropped, 0)) / 3 as pes
+from p_scored
+where as_of >= (select lo from p_bounds) and as_of <= (select hi from p_bounds)
+{%- endmacro %}

@@ -1,0 +1,60 @@
+{#-
+  Distinct actors active in the `w` days ending each day, for every w in `windows`, per group.
+
+  `rel` has one row per (grp, actor_id, activity_date). Each row opens an interval
+  [d, min(d + w, the actor's next active day)) in which the actor counts for window w; an
+  actor's intervals never overlap, so a running sum of +1/-1 changes gives the distinct count
+  of every day in one pass (no day x actor self-join). `bounds` is a relation with columns
+  lo and hi: the days reported (every group gets every day, zero-filled); activity before lo
+  still counts for the days after it.
+  Output: grp, metric_date, c<w> for each w.
+-#}
+{% macro trailing_actor_counts(rel, windows, bounds) -%}
+{%- set ws = windows | unique | list -%}
+with tac_ordered as (
+    select grp, actor_id, activity_date,
+           lead(activity_date) over (partition by grp, actor_id order by activity_date) as next_date
+    from {{ rel }}
+),
+tac_changes as (
+    {%- for w in ws %}
+    select grp, activity_date as change_date
+        {%- for v in ws %}, {{ 1 if v == w else 0 }} as c{{ v }}{% endfor %}
+    from tac_ordered
+    union all
+    select grp,
+           case when next_date is not null and next_date < cast({{ add_days('activity_date', w) }} as date)
+                then next_date else cast({{ add_days('activity_date', w) }} as date) end
+        {%- for v in ws %}, {{ -1 if v == w else 0 }}{% endfor %}
+    from tac_ordered
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+tac_daily as (
+    select grp, change_date{% for v in ws %}, sum(c{{ v }}) as c{{ v }}{% endfor %}
+    from tac_changes group by grp, change_date
+),
+tac_start as (
+    select least(min(activity_date), (select lo from {{ bounds }})) as first_day from {{ rel }}
+),
+tac_grid as (
+    select g.grp, s.metric_date
+    from (select distinct grp from {{ rel }}) as g
+    cross join ({{ days_from_to('(select first_day from tac_start)', '(select hi from ' ~ bounds ~ ')') }}) as s
+),
+tac_all as (
+select
+    tac_grid.grp,
+    tac_grid.metric_date
+    {%- for v in ws %},
+    cast(sum(coalesce(tac_daily.c{{ v }}, 0)) over (
+        partition by tac_grid.grp order by tac_grid.metric_date rows between unbounded preceding and current row
+    ) as bigint) as c{{ v }}
+    {%- endfor %}
+from tac_grid
+left join tac_daily on tac_daily.grp = tac_grid.grp and tac_daily.change_date = tac_grid.metric_date
+)
+select * from tac_all where metric_date >= (select lo from {{ bounds }})
+{%- endmacro %}

@@ -1,0 +1,33 @@
+-- Lifecycle per day, week and month for users and accounts: new, returning, resurrecting,
+-- dormant actors and the quick ratio (new + resurrecting) / dormant.
+{% set parts = [] %}
+{% for unit in ['user', 'account'] %}{% for period in ['day', 'week', 'month'] %}
+{% do parts.append((unit, period)) %}
+{% endfor %}{% endfor %}
+with activity as (
+    select unit, actor_id, cast(null as varchar) as event_name, true as is_activity, first_event_at as event_at,
+           event_count as occurrences
+    from {{ ref('int_actor_days') }}
+),
+long as (
+{% for unit, period in parts %}
+    select '{{ unit }}' as unit, '{{ period }}' as period, period_start, status, actors
+    from (
+        {{ lifecycle('(select * from activity where unit = ' ~ lit(unit) ~ ')',
+                     '(select actor_id, created_at from ' ~ ref('int_actor_created') ~ ' where unit = ' ~ lit(unit) ~ ')',
+                     period=period, tz=var('timezone'), week_start=var('week_start')) }}
+    ) as part_{{ loop.index }}
+    {% if not loop.last %}union all{% endif %}
+{% endfor %}
+),
+wide as (
+    select unit, period, cast(period_start as date) as period_start,
+           cast(sum(case when status = 'new' then actors else 0 end) as bigint) as new_actors,
+           cast(sum(case when status = 'returning' then actors else 0 end) as bigint) as returning_actors,
+           cast(sum(case when status = 'resurrecting' then actors else 0 end) as bigint) as resurrecting_actors,
+           cast(sum(case when status = 'dormant' then actors else 0 end) as bigint) as dormant_actors
+    from long group by unit, period, period_start
+)
+select *,
+       (new_actors + resurrecting_actors) / nullif(dormant_actors, 0) as quick_ratio
+from wide

@@ -1,0 +1,41 @@
+-- Product Engagement Score per day (as_of), 30-day window (Pendo): overall for users and for
+-- accounts, and for users per plan, per segment and per account. The ratio in the stickiness
+-- component is `pes_ratio` (default dau/mau). Components and counts are kept beside the score.
+{% set w = 30 %}
+with activity as (
+    select a.person_id, a.account_id, a.feature, a.activity_date,
+           coalesce(acc.plan, 'unknown') as plan, coalesce(acc.segment, 'unknown') as segment
+    from {{ ref('int_activity_daily') }} as a
+    left join {{ ref('stg_raw__accounts') }} as acc on acc.account_id = a.account_id
+),
+{% set groupings = [
+    ('user', 'all', "'all'", 'person_id'),
+    ('account', 'all', "'all'", 'account_id'),
+    ('user', 'plan', 'plan', 'person_id'),
+    ('user', 'segment', 'segment', 'person_id'),
+    ('user', 'account', 'account_id', 'person_id'),
+] %}
+{% for unit, dimension, grp, actor in groupings %}
+days_{{ loop.index }} as (
+    select distinct {{ grp }} as grp, {{ actor }} as actor_id, activity_date
+    from activity where {{ actor }} is not null and {{ grp }} is not null
+),
+core_{{ loop.index }} as (
+    select distinct {{ grp }} as grp, {{ actor }} as actor_id, feature, activity_date
+    from activity
+    where {{ actor }} is not null and {{ grp }} is not null and feature in {{ core_feature_list() }}
+),
+pes_{{ loop.index }} as (
+    select '{{ unit }}' as unit, '{{ dimension }}' as dimension, grp as dimension_value, scored.*
+    from (
+        {{ pes('days_' ~ loop.index, 'core_' ~ loop.index, core_feature_count(), window_days=w,
+               ratio=var('pes_ratio')) }}
+    ) as scored
+){% if not loop.last %},{% endif %}
+{% endfor %}
+{% for g in groupings %}
+select as_of, unit, dimension, dimension_value, active_actors, new_actors, recovered, dropped,
+       adoption, stickiness, growth, pes
+from pes_{{ loop.index }}
+{% if not loop.last %}union all{% endif %}
+{% endfor %}
