@@ -61,6 +61,7 @@ def test_dbt_build_args_carry_the_workspace_settings(tmp_path, monkeypatch):
     settings = load_settings(tmp_path)
     args = dbt_build_args(settings, full_refresh=True)
     assert args[0] == "build" and args[-1] == "--full-refresh"
+    assert args[3:5] == ["--exclude-resource-type", "unit_test"]
     assert '"week_start": "sunday"' in args[2] and '"timezone": "UTC"' in args[2]
     assert "--full-refresh" not in dbt_build_args(settings)
 
