@@ -207,7 +207,8 @@ class MappingLayout(Layout):
         check_fields(self.mapping, spec)
         needed = [c for c in spec.columns if c.name in self.mapping.columns or (c.required and c.name != spec.key)]
         named = {self.source(c): c.name for c in needed}
-        named.update({name: "extra" for name in self.mapping.extras})
+        if self.container != "jsonl":  # a JSON line may leave out an extra field; a header may not
+            named.update({name: f"kept in {spec.extras_column}" for name in self.mapping.extras})
         found = self._found(con, present, list(named))
         missing = [name for name in named if name not in found]
         if missing:
@@ -223,5 +224,5 @@ class MappingLayout(Layout):
         checks = ", ".join(f"coalesce(bool_or(json_exists(_raw, {json_path(n)})), false)" for n in names)
         flags = con.execute(
             f"SELECT {checks} FROM batch WHERE json_valid(_raw) AND json_type(_raw) = 'OBJECT'"
-        ).fetchone()
+        ).fetchall()[0]
         return {name for name, flag in zip(names, flags, strict=True) if flag}
