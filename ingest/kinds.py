@@ -41,6 +41,17 @@ class KindSpec:
     columns: tuple[Column, ...]
     key: str | None = None  # the exporter's id; rows without one are keyed by their content
     rules: tuple[Rule, ...] = ()
+    content: tuple[str, ...] = ()  # what the content key hashes (default: every column)
+
+    @property
+    def content_columns(self) -> tuple[str, ...]:
+        """The fields that make two rows without an exporter id the same row."""
+        return self.content or self.column_names
+
+    @property
+    def extras_column(self) -> str | None:
+        """The JSON column that keeps a source's extra fields, if the kind has one."""
+        return next((c for c in ("properties", "dimensions") if c in self.column_names), None)
 
     @property
     def table(self) -> str:
@@ -71,8 +82,10 @@ SPECS: dict[str, KindSpec] = {
                 Column("account_id"),
                 Column("session_id"),
                 Column("properties", "JSON"),
+                Column("traits", "JSON"),
             ),
             key="event_id",
+            content=("user_id", "anonymous_id", "event_name", "timestamp", "properties"),
             rules=(
                 Rule(
                     "user_id IS NULL AND anonymous_id IS NULL",

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.formats import resolve_layout
+from ingest.formats.mapping import Mapping, load_mapping, mapping_next_to
 from ingest.kinds import KindSpec, spec_for
 from ingest.ledger import file_sha256, loaded_as
-from ingest.readers import ReadError, detect_format, read_rows
+from ingest.readers import ReadError, read_rows
 from ingest.validate import typed_batch_sql
 from ingest.warehouse import connect
 from settings import Settings
@@ -55,34 +57,36 @@ def inbox_files(inbox: Path, kind: str) -> list[Path]:
 
 
 def ingest_file(
-    con: duckdb.DuckDBPyConnection, path: Path, kind: str, run_id: str, input_format: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    run_id: str,
+    input_format: str | None = None,
+    mapping: Mapping | None = None,
 ) -> FileResult:
-    """Load one file (unless identical content was loaded before); raise ReadError if unreadable."""
+    """Load one file (unless identical content was loaded before); raise ReadError if unreadable.
+
+    Without ``mapping``, a ``_mapping.yml`` next to the file applies to it.
+    """
     spec = spec_for(kind)
-    fmt = detect_format(path, input_format)
-    result = FileResult(path=path, kind=kind, input_format=fmt)
+    if mapping is None and (beside := mapping_next_to(path)) is not None:
+        mapping = load_mapping(beside)
+    layout = resolve_layout(path, input_format, mapping)
+    result = FileResult(path=path, kind=kind, input_format=layout.name)
     sha256 = file_sha256(path)
     result.skipped_as = loaded_as(con, kind, sha256)
     if result.skipped_as:
         return result
-    frame = read_rows(path, fmt)
-    _check_required_columns(spec, fmt, set(frame.columns), path)
+    frame = read_rows(path, layout.container)
+    present = set(frame.columns)
     con.register("batch", frame)
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_batch_sql(spec, fmt, set(frame.columns))}")
+        layout.check(con, spec, present, path)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_batch_sql(spec, layout, present)}")
     finally:
         con.unregister("batch")
     _write(con, spec, path, run_id, sha256, result)
     return result
-
-
-def _check_required_columns(spec: KindSpec, fmt: str, present: set[str], path: Path) -> None:
-    if fmt == "jsonl":
-        return  # JSON lines name their fields per row; a missing field quarantines that row
-    missing = [c for c in spec.required if c not in present]
-    if missing:
-        found = ", ".join(sorted(c for c in present if not c.startswith("_"))) or "none"
-        raise ReadError(f"{path}: required column(s) {', '.join(missing)} missing (found: {found})")
 
 
 def _write(
@@ -145,7 +149,12 @@ class IngestReport:
 
 
 def ingest_paths(
-    settings: Settings, kind: str, paths: list[Path], run_id: str, input_format: str | None = None
+    settings: Settings,
+    kind: str,
+    paths: list[Path],
+    run_id: str,
+    input_format: str | None = None,
+    mapping: Mapping | None = None,
 ) -> IngestReport:
     """Load ``paths`` as ``kind`` with one short-lived warehouse connection.
 
@@ -156,7 +165,7 @@ def ingest_paths(
     with connect(settings.warehouse, threads=settings.duckdb_threads, memory_limit=settings.duckdb_memory_limit) as con:
         for path in paths:
             try:
-                report.results.append(ingest_file(con, path, kind, run_id, input_format))
+                report.results.append(ingest_file(con, path, kind, run_id, input_format, mapping))
             except ReadError as exc:
                 report.errors.append(str(exc))
     return report

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-FORMATS = ("jsonl", "csv", "parquet")
+CONTAINERS = ("jsonl", "csv", "parquet")
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 
 
@@ -19,12 +19,8 @@ class ReadError(ValueError):
     """The file as a whole cannot be read; the message names the file."""
 
 
-def detect_format(path: Path, forced: str | None = None) -> str:
-    """The format named by ``forced`` (unless ``auto``), else by the file's suffix."""
-    if forced and forced != "auto":
-        if forced not in FORMATS:
-            raise ReadError(f"{path}: unknown input format {forced!r}; expected auto or one of {', '.join(FORMATS)}")
-        return forced
+def container_of(path: Path) -> str:
+    """The container format named by the file's suffix (``.gz`` looked through)."""
     suffixes = [s.lower() for s in path.suffixes if s.lower() not in (".gz", ".gzip")]
     fmt = _SUFFIXES.get(suffixes[-1]) if suffixes else None
     if fmt is None:

@@ -1,89 +1,94 @@
-"""Typing and row validation as one SQL statement over a batch.
+"""Typing and row validation as one SQL statement over a batch, whatever its layout.
 
-The batch (a polars frame registered as ``batch``) holds text; this module turns it into
-canonical typed columns plus ``_reason`` (NULL for a good row, else every problem found,
-each naming its field) and ``_key`` (the exporter's id, else a hash of the row's text).
-Everything is vectorised in DuckDB: no Python touches a row.
+The batch (a polars frame registered as ``batch``) holds text; the file's layout says
+where each canonical field's text is and how its timestamps read. This module turns that
+into canonical typed columns plus ``_reason`` (NULL for a good row, else every problem
+found, each naming its field) and ``_key``: the exporter's id, else a hash of the row's
+canonical content (for events: user, event, timestamp and properties), so the same event
+delivered twice, in one export or two, is loaded once. Everything is vectorised in
+DuckDB: no Python touches a row.
 """
 
 from __future__ import annotations
 
+from ingest.formats.layout import Layout, quote
 from ingest.kinds import Column, KindSpec
 
 _TYPE_WORDS = {"TIMESTAMP": "a timestamp", "DATE": "a date", "DOUBLE": "a number", "JSON": "JSON"}
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _source_expr(column: Column, fmt: str, present: set[str]) -> str:
-    """The column's raw text (VARCHAR) as found in the batch, or NULL when absent."""
-    name = column.name
-    if fmt == "jsonl":
-        path = _quote(f'$."{name}"')
-        if column.sql_type == "JSON":
-            return f"CASE WHEN _is_object THEN json_extract(_raw, {path})::VARCHAR END"
-        return f"CASE WHEN _is_object THEN json_extract_string(_raw, {path}) END"
-    return f'"{name}"::VARCHAR' if name in present else "NULL::VARCHAR"
-
-
-def _typed_expr(column: Column) -> str:
+def _typed_expr(column: Column, layout: Layout, extras: str | None) -> str:
     text = f'"{column.name}__s"'
     if column.sql_type == "VARCHAR":
         return text
-    if column.sql_type == "TIMESTAMP":
-        return f"timezone('UTC', TRY_CAST({text} AS TIMESTAMPTZ))"
-    return f"TRY_CAST({text} AS {column.sql_type})"
+    typed = layout.typed(column, text)
+    if extras is None:
+        return typed
+    return f"""CASE WHEN "_extras" IS NULL THEN {typed} WHEN {text} IS NULL THEN "_extras"
+        WHEN {typed} IS NOT NULL THEN json_merge_patch({typed}, "_extras") END"""
 
 
-def _column_reasons(column: Column) -> list[str]:
-    text, reasons = f'"{column.name}__s"', []
-    if column.required:
-        reasons.append(f"CASE WHEN {text} IS NULL THEN {_quote(f'field {column.name!r} is missing')} END")
+def _column_reasons(column: Column, layout: Layout, key_optional: bool) -> list[str]:
+    text, reasons, label = f'"{column.name}__s"', [], layout.label(column)
+    if column.required and not key_optional:
+        reasons.append(f"CASE WHEN {text} IS NULL THEN {quote(f'field {label} is missing')} END")
     if column.sql_type != "VARCHAR":
         word = _TYPE_WORDS[column.sql_type]
         reasons.append(
             f'CASE WHEN {text} IS NOT NULL AND "{column.name}" IS NULL THEN '
-            f"{_quote(f'field {column.name!r}: cannot read ')} || {_quote(chr(39))} || left({text}, 60) "
-            f"|| {_quote(chr(39) + ' as ' + word)} END"
+            f"{quote(f'field {label}: cannot read ')} || {quote(chr(39))} || left({text}, 60) "
+            f"|| {quote(chr(39) + ' as ' + word)} END"
         )
     return reasons
 
 
-def typed_batch_sql(spec: KindSpec, fmt: str, present: set[str]) -> str:
+def typed_batch_sql(spec: KindSpec, layout: Layout, present: set[str]) -> str:
     """SELECT producing ``_line, _raw, <canonical columns>, _key, _reason`` from ``batch``."""
+    jsonl = layout.container == "jsonl"
+    key_optional = layout.key_optional and spec.key is not None
+
+    def guarded(sql: str) -> str:  # JSON paths only on lines that are JSON objects
+        return f"CASE WHEN _is_object THEN {sql} END" if jsonl else sql
+
     source = ",\n    ".join(
-        f"nullif(nullif(trim({_source_expr(c, fmt, present)}), ''), 'null') AS \"{c.name}__s\"" for c in spec.columns
+        f"nullif(nullif(trim({guarded(layout.text(c, present))}), ''), 'null') AS \"{c.name}__s\"" for c in spec.columns
     )
-    typed = ",\n    ".join(f'{_typed_expr(c)} AS "{c.name}"' for c in spec.columns)
-    reasons = [r for c in spec.columns for r in _column_reasons(c)]
+    extras = layout.extras(spec, present)
+    extras_sql = f"json_merge_patch('{{}}', {guarded(extras)})" if extras else "NULL::JSON"
+    typed = ",\n    ".join(
+        f'{_typed_expr(c, layout, extras if c.name == spec.extras_column else None)} AS "{c.name}"'
+        for c in spec.columns
+    )
+    reasons = [r for c in spec.columns for r in _column_reasons(c, layout, key_optional and c.name == spec.key)]
     reasons += [f"CASE WHEN coalesce({rule.failing_sql}, false) THEN {rule.reason} END" for rule in spec.rules]
     reason = f"nullif(concat_ws('; ', {', '.join(reasons)}), '')"
-    if fmt == "jsonl":  # an unreadable line has one reason, not one per missing field
+    if jsonl:  # an unreadable line has one reason, not one per missing field
         reason = f"CASE WHEN _is_object THEN {reason} ELSE _json_problem END"
-    key = f'coalesce("{spec.key}", md5(_raw))' if spec.key else "md5(_raw)"
+    content = "md5(json_array(" + ", ".join(f'"{c}"' for c in spec.content_columns) + ")::VARCHAR)"
+    key = f'coalesce("{spec.key}", _content_key)' if spec.key else "_content_key"
     json_problem = (
         "CASE WHEN NOT json_valid(_raw) THEN 'line is not valid JSON' "
         "WHEN json_type(_raw) <> 'OBJECT' THEN 'line is JSON but not an object' END"
-        if fmt == "jsonl"
+        if jsonl
         else "NULL"
     )
-    columns = ", ".join(f'"{c}"' for c in spec.column_names)
+    columns = ", ".join(f'{key} AS "{c}"' if key_optional and c == spec.key else f'"{c}"' for c in spec.column_names)
     return f"""
 WITH checked AS (SELECT *, {json_problem} AS _json_problem FROM batch),
 parsed AS (SELECT *, _json_problem IS NULL AS _is_object FROM checked),
 source AS (
   SELECT _line, _raw, _is_object, _json_problem,
-    {source}
+    {source},
+    {extras_sql} AS "_extras"
   FROM parsed
 ),
 typed AS (
   SELECT *,
     {typed}
   FROM source
-)
+),
+keyed AS (SELECT *, {content} AS _content_key FROM typed)
 SELECT _line, _raw, {columns}, {key} AS _key,
        {reason} AS _reason
-FROM typed
+FROM keyed
 """

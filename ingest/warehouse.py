@@ -62,10 +62,15 @@ def connect(path: Path, *, threads: int = 2, memory_limit: str = "8GB") -> Itera
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every raw table, so a workspace with only some kinds still builds empty marts."""
+    """Create every raw table, so a workspace with only some kinds still builds empty marts.
+
+    A canonical field added since the table was created is added to it (empty for old rows).
+    """
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     for spec in SPECS.values():
         cols = ", ".join(f'"{c.name}" {c.sql_type}' for c in spec.columns)
         con.execute(f"CREATE TABLE IF NOT EXISTS {spec.table} ({cols}, {LINEAGE_COLUMNS})")
+        for c in spec.columns:
+            con.execute(f'ALTER TABLE {spec.table} ADD COLUMN IF NOT EXISTS "{c.name}" {c.sql_type}')
     con.execute(LEDGER_DDL)
     con.execute(QUARANTINE_DDL)

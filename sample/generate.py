@@ -23,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 
+from sample.layouts import LAYOUTS, events_copy
+
 # name, core, adoption probability, launch (share of the range), median delay in days
 FEATURES: tuple[tuple[str, bool, float, float, int], ...] = (
     ("dashboard_viewed", True, 0.92, 0.0, 2),
@@ -47,6 +49,7 @@ class GenerateOptions:
     users: int | None = None
     seed: int = 42
     start: dt.date | None = None
+    layout: str = "canonical"  # how events are written: canonical, segment, amplitude, mixpanel
 
     @property
     def user_count(self) -> int:
@@ -58,7 +61,12 @@ class GenerateOptions:
 
 
 def generate(inbox: Path, options: GenerateOptions) -> dict[str, int]:
-    """Write canonical exports for every kind into ``inbox``; return rows written per kind."""
+    """Write exports for every kind into ``inbox``; return rows written per kind.
+
+    Events are written in ``options.layout``; the other kinds are always canonical CSV.
+    """
+    if options.layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {options.layout!r}; expected one of {', '.join(LAYOUTS)}")
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
     _define_entities(con, options)
@@ -200,15 +208,14 @@ FROM identify
 
 
 def _write_events(con: duckdb.DuckDBPyConnection, folder: Path, o: GenerateOptions) -> int:
-    """One JSON-lines file per calendar month, so memory stays bounded by a month."""
+    """One JSON-lines file per calendar month in the chosen layout, so memory stays bounded by a month."""
     folder.mkdir(parents=True, exist_ok=True)
     active_days = con.execute(f"SELECT count(*) FROM ({_USER_DAYS_SQL.format(lo=0, hi=o.days)})").fetchone()[0]
     mean_extra = max(o.events / max(active_days, 1) - 1.0, 0.0)
     total = 0
     for lo, hi, label in _month_chunks(o.start_date, o.days):
         sql = _EVENTS_SQL.format(user_days=_USER_DAYS_SQL.format(lo=lo, hi=hi), mean_extra=mean_extra, seed=int(o.seed))
-        target = folder / f"events_{label}.jsonl"
-        total += con.execute(f"COPY ({sql}) TO '{target}' (FORMAT JSON)").fetchone()[0]
+        total += con.execute(events_copy(o.layout, sql, str(folder), label)).fetchone()[0]
     return total
 
 

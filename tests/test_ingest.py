@@ -9,8 +9,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from ingest.formats import resolve_layout
 from ingest.load import inbox_files, ingest_file
-from ingest.readers import ReadError, detect_format
+from ingest.readers import ReadError, container_of
 from ingest.warehouse import connect
 from tests.workspaces import event, write_csv, write_jsonl
 
@@ -142,11 +143,11 @@ def test_corrupt_gzip_is_a_clear_file_error(con, tmp_path):
 
 
 def test_format_detection(tmp_path):
-    assert detect_format(Path("x/events.JSONL.gz")) == "jsonl"
-    assert detect_format(Path("a.csv")) == "csv"
-    assert detect_format(Path("a.data"), "parquet") == "parquet"
+    assert container_of(Path("x/events.JSONL.gz")) == "jsonl"
+    assert container_of(Path("a.csv")) == "csv"
+    assert resolve_layout(Path("a.data"), "parquet").container == "parquet"
     with pytest.raises(ReadError, match="cannot tell the format"):
-        detect_format(Path("a.data"))
+        container_of(Path("a.data"))
 
 
 def test_inbox_ignores_hidden_and_partial_files(tmp_path):

@@ -16,11 +16,6 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- A JSON object's field as text. -#}
-{% macro json_text(column, key) -%}{{ adapter.dispatch('json_text', 'prodops')(column, key) }}{%- endmacro %}
-{% macro duckdb__json_text(column, key) -%}json_extract_string({{ column }}, '$."{{ key }}"'){%- endmacro %}
-{% macro default__json_text(column, key) -%}get_json_object({{ column }}, '$.{{ key }}'){%- endmacro %}
-
 {#- The names of the core features, as a SQL list (or a list that matches nothing). -#}
 {% macro core_feature_list() -%}
     {%- set core = [] -%}

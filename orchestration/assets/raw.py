@@ -3,7 +3,7 @@
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from ingest.load import IngestReport, inbox_files, ingest_paths
+from ingest.load import FileResult, IngestReport, inbox_files, ingest_paths
 from orchestration.resources import WorkspaceResource
 from settings import KINDS
 
@@ -20,6 +20,7 @@ def _metadata(report: IngestReport) -> dict[str, dg.MetadataValue]:
     ]
     table = "| file | format | read | loaded | quarantined | duplicate |\n|---|---|---|---|---|---|\n"
     return {
+        "formats": dg.MetadataValue.json(_by_format(loaded)),
         "files_loaded": dg.MetadataValue.int(len(loaded)),
         "files_skipped": dg.MetadataValue.int(len(report.results) - len(loaded)),
         "rows_read": dg.MetadataValue.int(report.total("read")),
@@ -30,6 +31,17 @@ def _metadata(report: IngestReport) -> dict[str, dg.MetadataValue]:
     }
 
 
+def _by_format(results: list[FileResult]) -> dict[str, dict[str, int]]:
+    """Files and rows per detected input format (canonical ``jsonl``/``csv``, ``segment``, ...)."""
+    out: dict[str, dict[str, int]] = {}
+    for r in results:
+        counts = out.setdefault(r.input_format, {"files": 0, "read": 0, "loaded": 0, "quarantined": 0, "duplicate": 0})
+        counts["files"] += 1
+        for name in ("read", "loaded", "quarantined", "duplicate"):
+            counts[name] += getattr(r, name)
+    return out
+
+
 def raw_asset(kind: str) -> dg.AssetsDefinition:
     """The ingest asset of one kind; an unreadable file fails it after the others are loaded."""
 
@@ -38,8 +50,9 @@ def raw_asset(kind: str) -> dg.AssetsDefinition:
         group_name="raw",
         owners=[OWNER],
         kinds={"duckdb", "polars"},
-        description=f"New `inbox/{kind}/` files loaded into `raw.{kind}`: typed, validated, "
-        "deduplicated; bad rows go to `raw.quarantine`, every file to `raw.load_ledger`.",
+        description=f"New `inbox/{kind}/` files loaded into `raw.{kind}` whatever their format (canonical, "
+        "exporters' layouts, mapping files): typed, validated, deduplicated; bad rows go to "
+        "`raw.quarantine`, every file to `raw.load_ledger`. Metadata: counts per detected format.",
     )
     def _ingest(context: AssetExecutionContext, workspace: WorkspaceResource) -> dg.MaterializeResult:
         settings = workspace.settings()

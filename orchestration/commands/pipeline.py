@@ -11,8 +11,10 @@ from pathlib import Path
 import click
 import duckdb
 
+from ingest.formats import FORMATS
 from orchestration.commands.common import format_option, home_option, one_line_errors
 from orchestration.output import render
+from sample.layouts import LAYOUTS
 from settings import KINDS, Settings, load_settings
 
 
@@ -26,6 +28,14 @@ from settings import KINDS, Settings, load_settings
     "--start", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First day (default: DAYS days before today)."
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing when the inbox already holds files.")
+@click.option(
+    "--layout",
+    type=click.Choice(LAYOUTS),
+    default="canonical",
+    show_default=True,
+    help="How events are written: prodops' canonical JSON lines, or as Segment, Amplitude "
+    "(gzip) or Mixpanel export them. Other kinds are canonical CSV.",
+)
 @format_option
 @one_line_errors
 def generate(
@@ -36,12 +46,17 @@ def generate(
     seed: int,
     start: dt.datetime | None,
     if_empty: bool,
+    layout: str,
     fmt: str,
 ) -> None:
     """Write realistic sample exports (events, accounts, NPS, feedback, billing) into the inbox.
 
+    The same arguments write the same events in every layout, so each reader can be
+    checked against the others.
+
     \b
     Example: prodops generate --events 100000 --days 90 --seed 7
+             prodops generate --layout segment --home /tmp/segment-demo
     """
     from ingest.load import inbox_files
     from sample.generate import GenerateOptions
@@ -51,7 +66,9 @@ def generate(
     if if_empty and any(inbox_files(settings.inbox, kind) for kind in KINDS):
         click.echo(f"Inbox {settings.inbox} already holds files: not generating sample data.", err=True)
         return
-    options = GenerateOptions(events=events, days=days, users=users, seed=seed, start=start.date() if start else None)
+    options = GenerateOptions(
+        events=events, days=days, users=users, seed=seed, start=start.date() if start else None, layout=layout
+    )
     counts = write_sample(settings.inbox, options)
     click.echo(render(["kind", "rows"], list(counts.items()), fmt))
     if fmt == "table":
@@ -67,10 +84,26 @@ def generate(
     default=None,
     help="What the files hold (default: the name of the folder they are in).",
 )
-@click.option("--input-format", default="auto", show_default=True, help="auto, jsonl, csv or parquet.")
+@click.option(
+    "--input-format",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="auto: from the suffix, and for JSON lines from the first lines (Segment, Amplitude "
+    "and Mixpanel exports are recognised); or force one.",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A mapping file (YAML) for any other layout: column names, timestamp format, timezone, "
+    "extra columns kept. Default: a _mapping.yml next to each file, if any.",
+)
 @format_option
 @one_line_errors
-def ingest(home: str | None, paths: tuple[Path, ...], kind: str | None, input_format: str, fmt: str) -> None:
+def ingest(
+    home: str | None, paths: tuple[Path, ...], kind: str | None, input_format: str, mapping: Path | None, fmt: str
+) -> None:
     """Load files into the warehouse now; print rows read / loaded / quarantined / duplicate per file.
 
     A file whose content was loaded before (same SHA-256) is skipped. Rows that fail
@@ -79,15 +112,19 @@ def ingest(home: str | None, paths: tuple[Path, ...], kind: str | None, input_fo
 
     \b
     Example: prodops ingest exports/events_2026_11.jsonl --kind events
+             prodops ingest exports/amplitude/*.json.gz --kind events
+             prodops ingest survey.csv --kind nps --mapping survey_mapping.yml
     """
+    from ingest.formats.mapping import load_mapping
     from ingest.load import ingest_paths
 
     settings = load_settings(home)
+    parsed = load_mapping(mapping) if mapping else None
     rows, errors = [], []
     run_id = "cli-" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    for file_kind, files in _group_by_kind(paths, kind).items():
+    for file_kind, files in _group_by_kind(paths, kind or (parsed.kind if parsed else None)).items():
         with _warehouse_busy_is_one_line(settings):
-            report = ingest_paths(settings, file_kind, files, run_id, input_format)
+            report = ingest_paths(settings, file_kind, files, run_id, input_format, parsed)
         errors += report.errors
         for r in report.results:
             rows.append([str(r.path), file_kind, r.status, r.read, r.loaded, r.quarantined, r.duplicate])
@@ -105,8 +142,8 @@ def ingest(home: str | None, paths: tuple[Path, ...], kind: str | None, input_fo
 def _group_by_kind(paths: tuple[Path, ...], kind: str | None) -> dict[str, list[Path]]:
     groups: dict[str, list[Path]] = {}
     for path in paths:
-        file_kind = kind or path.resolve().parent.name
-        if file_kind not in KINDS:
+        file_kind = kind or next((p.name for p in path.resolve().parents if p.name in KINDS), None)
+        if file_kind is None:
             raise click.UsageError(f"{path}: cannot tell its kind from its folder; pass --kind ({', '.join(KINDS)})")
         groups.setdefault(file_kind, []).append(path)
     return groups

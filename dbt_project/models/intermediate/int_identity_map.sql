@@ -1,5 +1,6 @@
--- Anonymous id -> the user it was identified as: the first user seen together with it
--- (identify calls and any event that carries both ids).
+-- Anonymous id -> the user it was identified as: the first user seen together with it.
+-- Identify calls, alias calls (previousId is stored as the anonymous id) and any event that
+-- carries both ids (Amplitude device_id + user_id, Mixpanel $device_id + $user_id) link them.
 select
     anonymous_id,
     arg_min(user_id, event_at) as user_id,

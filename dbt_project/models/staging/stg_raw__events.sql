@@ -7,5 +7,6 @@ select
     account_id,
     session_id,
     properties,
+    traits,
     _loaded_at as loaded_at
 from {{ source('raw', 'events') }}
