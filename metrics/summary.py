@@ -21,6 +21,10 @@ SELECT metric_date, dau, wau, mau, dau_mau,
 FROM fct_daily_active WHERE unit = 'user'
 QUALIFY metric_date = max(metric_date) OVER ()
 """
+_PES = """
+SELECT as_of, adoption, stickiness, growth, pes FROM fct_pes_daily
+WHERE unit = 'user' AND dimension = 'all' ORDER BY as_of DESC LIMIT 1
+"""
 _ADOPTION = """
 SELECT feature, adopters, adoption_rate FROM fct_feature_adoption
 WHERE unit = 'user' AND window_days = 30
@@ -37,6 +41,7 @@ class Summary:
     rows_duplicate: int = 0
     files: int = 0
     active: dict[str, Any] = field(default_factory=dict)
+    pes: dict[str, Any] = field(default_factory=dict)
     top_features: list[tuple[str, int, float]] = field(default_factory=list)
 
 
@@ -46,7 +51,10 @@ def read_summary(serving_db: Path) -> Summary:
         loads = con.execute(_LOADS).fetchone()
         active = con.execute(_ACTIVE).fetchone()
         features = con.execute(_ADOPTION).fetchall()
+        pes = con.execute(_PES).fetchone()
     summary = Summary(*loads, top_features=[tuple(f) for f in features])
+    if pes:
+        summary.pes = dict(zip(("as_of", "adoption", "stickiness", "growth", "pes"), pes, strict=True))
     if active:
         summary.active = dict(zip(("date", "dau", "wau", "mau", "dau_mau", "dau_mau_30d"), active, strict=True))
     return summary
@@ -64,7 +72,17 @@ def format_summary(summary: Summary) -> str:
         mean = f"{a['dau_mau_30d']:.1%}" if a["dau_mau_30d"] is not None else "n/a"
         lines.append(f"Active users       {a['date']}: DAU {a['dau']:,} · WAU {a['wau']:,} · MAU {a['mau']:,}")
         lines.append(f"Stickiness         DAU/MAU {ratio} (30-day mean {mean})")
+    if summary.pes:
+        p = summary.pes
+        lines.append(
+            f"PES (users)        {_score(p['pes'])} on {p['as_of']}: adoption {_score(p['adoption'])} · "
+            f"stickiness {_score(p['stickiness'])} · growth {_score(p['growth'])}"
+        )
     if summary.top_features:
         lines.append("Top features (30-day adoption, users):")
         lines += [f"  {name:<24} {rate:6.1%}  ({adopters:,} users)" for name, adopters, rate in summary.top_features]
     return "\n".join(lines)
+
+
+def _score(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
