@@ -31,6 +31,11 @@ ui: $(STAMP)
 serve: $(STAMP)
 	$(PRODOPS) serve
 
+## bench: performance at 1M, 10M and 100M events (make bench SIZES=1m,10m for a quicker run)
+SIZES ?= 1m,10m,100m
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run --sizes $(SIZES)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

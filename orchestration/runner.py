@@ -27,11 +27,12 @@ run_coordinator:
 
 @dataclass
 class RunOutcome:
-    """The run's id, whether it succeeded, and one message per failed step."""
+    """The run's id, whether it succeeded, one message per failed step, and each step's seconds."""
 
     run_id: str
     success: bool
     failures: list[str] = field(default_factory=list)
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def prepare_instance(settings: Settings) -> dg.DagsterInstance:
@@ -58,7 +59,12 @@ def run_pipeline(settings: Settings, *, full_refresh: bool = False) -> RunOutcom
             tags={"prodops/trigger": "cli", "prodops/full_refresh": str(full_refresh).lower()},
         )
     failures = [_failure_text(event) for event in result.all_events if event.is_step_failure]
-    return RunOutcome(run_id=result.run_id, success=result.success, failures=failures)
+    seconds = {
+        event.step_key: event.event_specific_data.duration_ms / 1000
+        for event in result.all_events
+        if event.is_step_success and event.step_key
+    }
+    return RunOutcome(result.run_id, result.success, failures, seconds)
 
 
 def _failure_text(event: dg.DagsterEvent) -> str:

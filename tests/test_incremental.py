@@ -26,8 +26,14 @@ def _next_day_events() -> list[dict]:
 
 def _tables(db) -> dict[str, list[tuple]]:
     """Every metric table (the load reports name files and runs, which differ by design)."""
-    names = [r[0] for r in query(db, "SELECT table_name FROM information_schema.tables "
-                                     "WHERE table_name LIKE 'fct_%' OR table_name LIKE 'dim_%' ORDER BY 1")]
+    names = [
+        r[0]
+        for r in query(
+            db,
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_name LIKE 'fct_%' OR table_name LIKE 'dim_%' ORDER BY 1",
+        )
+    ]
     return {name: sorted(query(db, f'SELECT * FROM "{name}"'), key=repr) for name in names}
 
 
@@ -54,7 +60,10 @@ def test_the_new_day_and_the_late_event_arrived(both):
     incremental, _ = both
     day = LAST_DAY + dt.timedelta(days=1)
     assert query(incremental.serving_db, "SELECT max(metric_date) FROM fct_daily_active") == [(day,)]
-    late = query(incremental.warehouse, "SELECT events FROM intermediate.int_activity_daily WHERE person_id = "
-                                        "'u_0000001' AND feature = 'invite_sent' AND activity_date = ?",
-                 [LAST_DAY - dt.timedelta(days=2)])
+    late = query(
+        incremental.warehouse,
+        "SELECT events FROM intermediate.int_activity_daily WHERE person_id = "
+        "'u_0000001' AND feature = 'invite_sent' AND activity_date = ?",
+        [LAST_DAY - dt.timedelta(days=2)],
+    )
     assert late and late[0][0] >= 1

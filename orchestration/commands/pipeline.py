@@ -196,7 +196,8 @@ def run(home: str | None, full_refresh: bool, fmt: str) -> None:
         raise click.ClickException(f"run {outcome.run_id} failed; the serving copy was not changed (log: {log})")
     summary = read_summary(settings.serving_db)
     if fmt == "json":
-        click.echo(json.dumps({"run_id": outcome.run_id, "success": True, **summary.__dict__}, default=str, indent=2))
+        payload = {"run_id": outcome.run_id, "success": True, "step_seconds": outcome.step_seconds, **summary.__dict__}
+        click.echo(json.dumps(payload, default=str, indent=2))
         return
     click.echo(format_summary(summary))
     click.echo(
