@@ -9,6 +9,7 @@ read once, by the CLI or the Dagster definitions, and passed down as a frozen ob
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,9 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent
 DEFAULT_HOME = REPO_ROOT / "data"
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-KINDS = ("events", "accounts", "nps", "feedback", "subscriptions")
+KINDS = ("events", "accounts", "nps", "feedback", "subscriptions", "invoices")
+HEALTH_COMPONENTS = ("usage", "adoption", "nps", "billing", "feedback")
+NPS_DEDUP_RULES = ("latest", "first", "all")
 
 DEFAULT_SETTINGS_TEXT = """\
 # prodops workspace settings. Every key is optional; PRODOPS_<KEY> overrides a scalar key.
@@ -30,6 +33,18 @@ duckdb_threads: 2
 duckdb_memory_limit: 8GB
 # Events that are not product activity (they never make anyone "active").
 non_activity_events: [identify, alias, group, invoice_paid]
+# NPS: which response counts when a respondent answers twice in a period (latest | first | all).
+nps_dedup: latest
+# Core events: account health's adoption component is the share of these an account used.
+core_events: [dashboard_viewed, report_created, report_shared, invite_sent]
+# Revenue: amounts in other currencies are converted with fx_rates (units of
+# reporting_currency per one unit of the currency). Needed only when billing mixes currencies.
+reporting_currency: USD
+fx_rates: {}             # e.g. {EUR: 1.08, GBP: 1.27}
+# Account health: component weights (a missing component re-normalises the others) and the
+# trailing window (days) over which NPS answers and open feedback count.
+health_weights: {usage: 40, adoption: 20, nps: 15, billing: 15, feedback: 10}
+health_window_days: 90
 """
 
 
@@ -49,6 +64,14 @@ class Settings:
     duckdb_threads: int = 2
     duckdb_memory_limit: str = "8GB"
     non_activity_events: tuple[str, ...] = ("identify", "alias", "group", "invoice_paid")
+    nps_dedup: str = "latest"
+    core_events: tuple[str, ...] = ("dashboard_viewed", "report_created", "report_shared", "invite_sent")
+    reporting_currency: str = "USD"
+    fx_rates: dict[str, float] = field(default_factory=dict)
+    health_weights: dict[str, float] = field(
+        default_factory=lambda: {"usage": 40.0, "adoption": 20.0, "nps": 15.0, "billing": 15.0, "feedback": 10.0}
+    )
+    health_window_days: int = 90
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -89,6 +112,12 @@ class Settings:
             "week_start": self.week_start,
             "lookback_days": self.lookback_days,
             "non_activity_events": list(self.non_activity_events),
+            "nps_dedup": self.nps_dedup,
+            "core_events": list(self.core_events),
+            "reporting_currency": self.reporting_currency,
+            "fx_rates": dict(self.fx_rates),
+            "health_weights": dict(self.health_weights),
+            "health_window_days": self.health_window_days,
         }
 
 
@@ -123,16 +152,21 @@ def _build(root: Path, raw: dict[str, Any], path: Path) -> Settings:
         if value is None:
             continue
         values[name] = _coerce(name, spec.type, value, path)
+    if "health_weights" in values:  # a partial mapping changes only the weights it names
+        values["health_weights"] = {**Settings(home=root).health_weights, **values["health_weights"]}
     extra = {k: v for k, v in raw.items() if k not in known}
     settings = Settings(home=root, extra=extra, **values)
     if settings.week_start not in ("monday", "sunday"):
         raise SettingsError(f"{path}: week_start must be monday or sunday, not {settings.week_start!r}")
     _check_timezone(settings.timezone, path)
+    _check_revenue_and_health(settings, path)
     return settings
 
 
 def _coerce(name: str, type_name: Any, value: Any, path: Path) -> Any:
     try:
+        if "dict" in str(type_name):
+            return _number_mapping(name, value, path)
         if "tuple" in str(type_name):
             items = value.split(",") if isinstance(value, str) else list(value)
             return tuple(str(item).strip() for item in items if str(item).strip())
@@ -141,6 +175,35 @@ def _coerce(name: str, type_name: Any, value: Any, path: Path) -> Any:
         return str(value)
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"{path}: setting {name!r} has an unusable value {value!r}") from exc
+
+
+def _number_mapping(name: str, value: Any, path: Path) -> dict[str, float]:
+    """A ``{key: number}`` setting (``fx_rates``, ``health_weights``); keys kept as written."""
+    if not isinstance(value, dict):
+        raise SettingsError(f"{path}: setting {name!r} must be a mapping like {{key: number}}, not {value!r}")
+    return {str(k): float(v) for k, v in value.items()}
+
+
+def _check_revenue_and_health(settings: Settings, path: Path) -> None:
+    if settings.nps_dedup not in NPS_DEDUP_RULES:
+        raise SettingsError(
+            f"{path}: nps_dedup must be one of {', '.join(NPS_DEDUP_RULES)}, not {settings.nps_dedup!r}"
+        )
+    if not re.fullmatch(r"[A-Z]{3}", settings.reporting_currency):
+        raise SettingsError(
+            f"{path}: reporting_currency must be a 3-letter ISO code, not {settings.reporting_currency!r}"
+        )
+    bad_codes = [c for c in settings.fx_rates if not re.fullmatch(r"[A-Z]{3}", c)]
+    if bad_codes or any(rate <= 0 for rate in settings.fx_rates.values()):
+        raise SettingsError(f"{path}: fx_rates needs 3-letter ISO codes and positive rates, e.g. {{EUR: 1.08}}")
+    unknown = sorted(set(settings.health_weights) - set(HEALTH_COMPONENTS))
+    if unknown or any(w < 0 for w in settings.health_weights.values()) or not sum(settings.health_weights.values()):
+        raise SettingsError(
+            f"{path}: health_weights takes non-negative weights for {', '.join(HEALTH_COMPONENTS)} "
+            f"(not all zero){'; unknown: ' + ', '.join(unknown) if unknown else ''}"
+        )
+    if not 1 <= len(settings.core_events) <= 10:
+        raise SettingsError(f"{path}: core_events must name 1 to 10 events")
 
 
 def _check_timezone(zone: str, path: Path) -> None:

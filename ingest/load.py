@@ -12,9 +12,11 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.currency import currency_problem
 from ingest.kinds import KindSpec, spec_for
 from ingest.ledger import file_sha256, loaded_as
 from ingest.readers import ReadError, detect_format, read_rows
+from ingest.stripe import STRIPE, stripe_kind, to_canonical
 from ingest.validate import typed_batch_sql
 from ingest.warehouse import connect
 from settings import Settings
@@ -66,6 +68,9 @@ def ingest_file(
     if result.skipped_as:
         return result
     frame = read_rows(path, fmt)
+    if fmt == STRIPE or (fmt == "csv" and input_format in (None, "auto") and stripe_kind(frame.columns)):
+        result.input_format, fmt = STRIPE, "csv"
+        frame = to_canonical(frame, kind, path)
     _check_required_columns(spec, fmt, set(frame.columns), path)
     con.register("batch", frame)
     try:
@@ -149,8 +154,8 @@ def ingest_paths(
 ) -> IngestReport:
     """Load ``paths`` as ``kind`` with one short-lived warehouse connection.
 
-    An unreadable file is reported and the others still load; the caller decides whether
-    the errors fail the run.
+    An unreadable file is reported and the others still load; so is billing that mixes
+    currencies without exchange rates. The caller decides whether the errors fail the run.
     """
     report = IngestReport()
     with connect(settings.warehouse, threads=settings.duckdb_threads, memory_limit=settings.duckdb_memory_limit) as con:
@@ -159,4 +164,6 @@ def ingest_paths(
                 report.results.append(ingest_file(con, path, kind, run_id, input_format))
             except ReadError as exc:
                 report.errors.append(str(exc))
+        if kind == "subscriptions" and (problem := currency_problem(con, settings)):
+            report.errors.append(problem)
     return report

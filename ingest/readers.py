@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-FORMATS = ("jsonl", "csv", "parquet")
+FORMATS = ("jsonl", "csv", "parquet", "stripe")  # stripe: a Stripe Dashboard CSV export
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 
 
@@ -37,7 +37,7 @@ def read_rows(path: Path, fmt: str) -> pl.DataFrame:
     try:
         if fmt == "jsonl":
             return _read_lines(path)
-        if fmt == "csv":
+        if fmt in ("csv", "stripe"):
             return _read_csv(path)
         return _read_parquet(path)
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:

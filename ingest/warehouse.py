@@ -67,5 +67,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     for spec in SPECS.values():
         cols = ", ".join(f'"{c.name}" {c.sql_type}' for c in spec.columns)
         con.execute(f"CREATE TABLE IF NOT EXISTS {spec.table} ({cols}, {LINEAGE_COLUMNS})")
+        for c in spec.columns:  # a workspace created before a column was added gets it, empty
+            con.execute(f'ALTER TABLE {spec.table} ADD COLUMN IF NOT EXISTS "{c.name}" {c.sql_type}')
     con.execute(LEDGER_DDL)
     con.execute(QUARANTINE_DDL)

@@ -67,7 +67,12 @@ def generate(
     default=None,
     help="What the files hold (default: the name of the folder they are in).",
 )
-@click.option("--input-format", default="auto", show_default=True, help="auto, jsonl, csv or parquet.")
+@click.option(
+    "--input-format",
+    default="auto",
+    show_default=True,
+    help="auto, jsonl, csv, parquet or stripe (a Stripe Dashboard CSV export; auto-detected by its header).",
+)
 @format_option
 @one_line_errors
 def ingest(home: str | None, paths: tuple[Path, ...], kind: str | None, input_format: str, fmt: str) -> None:
@@ -99,7 +104,7 @@ def ingest(home: str | None, paths: tuple[Path, ...], kind: str | None, input_fo
     if errors:
         for error in errors:
             click.echo(f"error: {error}", err=True)
-        raise click.ClickException(f"{len(errors)} file(s) could not be loaded")
+        raise click.ClickException(f"{len(errors)} problem(s) while loading; see the errors above")
 
 
 def _group_by_kind(paths: tuple[Path, ...], kind: str | None) -> dict[str, list[Path]]:
