@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from orchestration.commands import pipeline, query, server
+from orchestration.commands import pipeline, query, server, voc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -30,6 +30,7 @@ for command in (
     pipeline.run,
     pipeline.summary,
     query.sql,
+    voc.nps,
     server.ui,
     server.serve,
 ):

@@ -6,6 +6,7 @@ select
     m.month_start,
     m.measured_on,
     m.is_complete,
+    (select max(mrr_currency) from {{ ref('int_subscription_periods') }}) as currency,
     {{ money('coalesce(sum(c.mrr), 0)') }} as mrr,
     {{ money('coalesce(sum(c.previous_mrr), 0)') }} as previous_mrr,
     {{ money('coalesce(sum(c.mrr_change), 0)') }} as mrr_change,
