@@ -46,9 +46,11 @@ FROM fct_account_health WHERE week_start = (SELECT max(week_start) FROM fct_acco
 GROUP BY week_start
 """
 _REVENUE_KEYS = (
-    "month_start measured_on currency mrr arr paying_customers arpa new_mrr expansion_mrr contraction_mrr "
-    "churn_mrr reactivation_mrr mrr_change grr nrr logo_churn_rate"
-).split()
+    *("month_start", "measured_on", "currency", "mrr", "arr", "paying_customers", "arpa"),
+    *("new_mrr", "expansion_mrr", "contraction_mrr", "churn_mrr", "reactivation_mrr", "mrr_change"),
+    *("grr", "nrr", "logo_churn_rate"),
+)
+_NPS_KEYS = ("period", "start", "n", "promoters", "passives", "detractors", "nps")
 
 
 @dataclass
@@ -76,7 +78,7 @@ def read_summary(serving_db: Path) -> Summary:
         revenue = con.execute(_REVENUE).fetchone()
         health = con.execute(_HEALTH).fetchone()
     summary = Summary(*loads, top_features=[tuple(f) for f in features])
-    summary.nps = [dict(zip(("period", "start", "n", "promoters", "passives", "detractors", "nps"), r)) for r in nps]
+    summary.nps = [dict(zip(_NPS_KEYS, row, strict=True)) for row in nps]
     if revenue and revenue[5]:  # somebody pays
         summary.revenue = dict(zip(_REVENUE_KEYS, revenue, strict=True))
     if health:
