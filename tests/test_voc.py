@@ -163,3 +163,8 @@ def test_summary_shows_nps_revenue_and_health(voc):
 def test_nps_errors_are_one_line(voc):
     done = prodops("nps", "--home", str(voc.home), "--by", "plan;drop")
     assert done.returncode == 2 and "is not a dimension name" in done.stderr
+
+
+def test_nps_explains_itself():
+    done = prodops("nps", "--help")
+    assert done.returncode == 0 and all(flag in done.stdout for flag in ("--by", "--period", "--dedup", "--home"))
