@@ -356,7 +356,7 @@ def _invoices_sql(o: GenerateOptions) -> str:
         FROM periods p, range(0, {o.days // 28 + 2}) r(k)
         WHERE p.amount > 0
     )
-    SELECT 'in_' || md5(subscription_id || '-' || k) AS invoice_id, customer_id, subscription_id,
+    SELECT 'in_' || md5(concat_ws('-', subscription_id, start_date, k)) AS invoice_id, customer_id, subscription_id,
            CASE WHEN u(subscription_id, 70 + k) < 0.04 THEN 'open' ELSE 'paid' END AS status,
            strftime(invoiced_on, '%Y-%m-%dT10:00:00Z') AS invoiced_at,
            strftime(invoiced_on + 14, '%Y-%m-%dT10:00:00Z') AS due_at,
