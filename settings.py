@@ -164,9 +164,9 @@ def _build(root: Path, raw: dict[str, Any], path: Path) -> Settings:
 
 
 def _coerce(name: str, type_name: Any, value: Any, path: Path) -> Any:
+    if "dict" in str(type_name):
+        return _number_mapping(name, value, path)
     try:
-        if "dict" in str(type_name):
-            return _number_mapping(name, value, path)
         if "tuple" in str(type_name):
             items = value.split(",") if isinstance(value, str) else list(value)
             return tuple(str(item).strip() for item in items if str(item).strip())
@@ -179,9 +179,10 @@ def _coerce(name: str, type_name: Any, value: Any, path: Path) -> Any:
 
 def _number_mapping(name: str, value: Any, path: Path) -> dict[str, float]:
     """A ``{key: number}`` setting (``fx_rates``, ``health_weights``); keys kept as written."""
-    if not isinstance(value, dict):
-        raise SettingsError(f"{path}: setting {name!r} must be a mapping like {{key: number}}, not {value!r}")
-    return {str(k): float(v) for k, v in value.items()}
+    try:
+        return {str(k): float(v) for k, v in value.items()}
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise SettingsError(f"{path}: setting {name!r} must be a mapping like {{key: number}}, not {value!r}") from exc
 
 
 def _check_revenue_and_health(settings: Settings, path: Path) -> None:

@@ -21,7 +21,9 @@ overall as (
     select '{{ period }}' as period, {{ 'cast(null as date)' if period == 'all' else period ~ '_start' }} as period_start,
            {{ nps_aggregates() }}
     from responses where {{ nps_dedup_filter(dedup, period) }}
-    group by {{ 'period' if period == 'all' else period ~ '_start' }}
+    {%- if period != 'all' %}
+    group by {{ period }}_start
+    {%- endif %}
     {{ 'union all' if not loop.last }}
     {%- endfor %}
 )
