@@ -9,6 +9,7 @@ read once, by the CLI or the Dagster definitions, and passed down as a frozen ob
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,11 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent
 DEFAULT_HOME = REPO_ROOT / "data"
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-KINDS = ("events", "accounts", "nps", "feedback", "subscriptions")
+KINDS = ("events", "accounts", "nps", "feedback", "subscriptions", "invoices")
+HEALTH_COMPONENTS = ("usage", "adoption", "nps", "billing", "feedback")
 PES_RATIOS = ("dau/mau", "wau/mau", "dau/wau")
 MAX_CORE_FEATURES = 10  # Pendo's limit: PES adoption is about a few key features
+NPS_DEDUP_RULES = ("latest", "first", "all")
 
 DEFAULT_SETTINGS_TEXT = """\
 # prodops workspace settings. Every key is optional; PRODOPS_<KEY> overrides a scalar key.
@@ -44,6 +47,16 @@ features:
   - {name: integration_connected, event: integration_connected, area: platform}
 adoption_min_uses: 1     # uses of a feature in a window that make an actor an adopter
 pes_ratio: dau/mau       # dau/mau | wau/mau | dau/wau: the stickiness ratio in PES
+# NPS: which response counts when a respondent answers twice in a period (latest | first | all).
+nps_dedup: latest
+# Revenue: amounts in other currencies are converted with fx_rates (units of
+# reporting_currency per one unit of the currency). Needed only when billing mixes currencies.
+reporting_currency: USD
+fx_rates: {}             # e.g. {EUR: 1.08, GBP: 1.27}
+# Account health: component weights (a missing component re-normalises the others) and the
+# trailing window (days) over which NPS answers and open feedback count.
+health_weights: {usage: 40, adoption: 20, nps: 15, billing: 15, feedback: 10}
+health_window_days: 90
 """
 
 
@@ -66,6 +79,13 @@ class Settings:
     features: tuple[dict[str, Any], ...] = ()
     adoption_min_uses: int = 1
     pes_ratio: str = "dau/mau"
+    nps_dedup: str = "latest"
+    reporting_currency: str = "USD"
+    fx_rates: dict[str, float] = field(default_factory=dict)
+    health_weights: dict[str, float] = field(
+        default_factory=lambda: {"usage": 40.0, "adoption": 20.0, "nps": 15.0, "billing": 15.0, "feedback": 10.0}
+    )
+    health_window_days: int = 90
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -109,6 +129,11 @@ class Settings:
             "feature_catalogue": [dict(f) for f in self.features],
             "adoption_min_uses": self.adoption_min_uses,
             "pes_ratio": self.pes_ratio,
+            "nps_dedup": self.nps_dedup,
+            "reporting_currency": self.reporting_currency,
+            "fx_rates": dict(self.fx_rates),
+            "health_weights": dict(self.health_weights),
+            "health_window_days": self.health_window_days,
         }
 
     @property
@@ -147,6 +172,8 @@ def _build(root: Path, raw: dict[str, Any], path: Path) -> Settings:
         if value is None:
             continue
         values[name] = _coerce(name, spec.type, value, path)
+    if "health_weights" in values:  # a partial mapping changes only the weights it names
+        values["health_weights"] = {**Settings(home=root).health_weights, **values["health_weights"]}
     extra = {k: v for k, v in raw.items() if k not in known}
     settings = Settings(home=root, extra=extra, **values)
     if settings.week_start not in ("monday", "sunday"):
@@ -154,13 +181,16 @@ def _build(root: Path, raw: dict[str, Any], path: Path) -> Settings:
     _check_timezone(settings.timezone, path)
     if settings.pes_ratio not in PES_RATIOS:
         raise SettingsError(f"{path}: pes_ratio must be one of {', '.join(PES_RATIOS)}, not {settings.pes_ratio!r}")
+    _check_revenue_and_health(settings, path)
     return settings
 
 
 def _coerce(name: str, type_name: Any, value: Any, path: Path) -> Any:
+    if name == "features":
+        return _features(value, path)
+    if str(type_name).startswith("dict"):
+        return _number_mapping(name, value, path)
     try:
-        if "dict" in str(type_name):
-            return _features(value, path)
         if "tuple" in str(type_name):
             items = value.split(",") if isinstance(value, str) else list(value)
             return tuple(str(item).strip() for item in items if str(item).strip())
@@ -198,6 +228,34 @@ def _features(value: Any, path: Path) -> tuple[dict[str, Any], ...]:
             + ", ".join(core)
         )
     return tuple(features)
+
+
+def _number_mapping(name: str, value: Any, path: Path) -> dict[str, float]:
+    """A ``{key: number}`` setting (``fx_rates``, ``health_weights``); keys kept as written."""
+    try:
+        return {str(k): float(v) for k, v in value.items()}
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise SettingsError(f"{path}: setting {name!r} must be a mapping like {{key: number}}, not {value!r}") from exc
+
+
+def _check_revenue_and_health(settings: Settings, path: Path) -> None:
+    if settings.nps_dedup not in NPS_DEDUP_RULES:
+        raise SettingsError(
+            f"{path}: nps_dedup must be one of {', '.join(NPS_DEDUP_RULES)}, not {settings.nps_dedup!r}"
+        )
+    if not re.fullmatch(r"[A-Z]{3}", settings.reporting_currency):
+        raise SettingsError(
+            f"{path}: reporting_currency must be a 3-letter ISO code, not {settings.reporting_currency!r}"
+        )
+    bad_codes = [c for c in settings.fx_rates if not re.fullmatch(r"[A-Z]{3}", c)]
+    if bad_codes or any(rate <= 0 for rate in settings.fx_rates.values()):
+        raise SettingsError(f"{path}: fx_rates needs 3-letter ISO codes and positive rates, e.g. {{EUR: 1.08}}")
+    unknown = sorted(set(settings.health_weights) - set(HEALTH_COMPONENTS))
+    if unknown or any(w < 0 for w in settings.health_weights.values()) or not sum(settings.health_weights.values()):
+        raise SettingsError(
+            f"{path}: health_weights takes non-negative weights for {', '.join(HEALTH_COMPONENTS)} "
+            f"(not all zero){'; unknown: ' + ', '.join(unknown) if unknown else ''}"
+        )
 
 
 def _check_timezone(zone: str, path: Path) -> None:

@@ -157,9 +157,11 @@ SPECS: dict[str, KindSpec] = {
                 Column("interval", required=True),
                 Column("currency", required=True),
                 Column("discount", "DOUBLE"),
+                Column("quantity", "DOUBLE"),
             ),
             rules=(
                 Rule("amount < 0", "'field ''amount'': ' || amount || ' is negative'"),
+                Rule("quantity < 0", "'field ''quantity'': ' || quantity || ' is negative'"),
                 Rule(
                     "lower(\"interval\") NOT IN ('day', 'week', 'month', 'quarter', 'year')",
                     "'field ''interval'': ' || \"interval\" || ' is not one of day, week, month, quarter, year'",
@@ -173,6 +175,28 @@ SPECS: dict[str, KindSpec] = {
                     "end_date IS NOT NULL AND end_date < start_date",
                     "'field ''end_date'': ' || end_date || ' is before start_date ' || start_date",
                 ),
+            ),
+        ),
+        KindSpec(
+            "invoices",
+            (
+                Column("invoice_id", required=True),
+                Column("customer_id", required=True),
+                Column("subscription_id"),
+                Column("status", required=True),
+                Column("invoiced_at", "TIMESTAMP", required=True),
+                Column("due_at", "TIMESTAMP"),
+                Column("amount_due", "DOUBLE"),
+                Column("amount_paid", "DOUBLE"),
+                Column("currency", required=True),
+            ),
+            key="invoice_id",
+            rules=(
+                Rule(
+                    "lower(status) NOT IN ('draft', 'open', 'paid', 'void', 'uncollectible')",
+                    "'field ''status'': ' || status || ' is not one of draft, open, paid, void, uncollectible'",
+                ),
+                Rule(_CURRENCY, "'field ''currency'': ' || currency || ' is not a 3-letter ISO code'"),
             ),
         ),
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.currency import currency_problem
 from ingest.formats import resolve_layout
 from ingest.formats.mapping import Mapping, load_mapping, mapping_next_to
 from ingest.kinds import KindSpec, spec_for
@@ -77,7 +78,7 @@ def ingest_file(
     result.skipped_as = loaded_as(con, kind, sha256)
     if result.skipped_as:
         return result
-    frame = read_rows(path, layout.container)
+    frame = layout.prepare(read_rows(path, layout.container), spec, path)
     present = set(frame.columns)
     con.register("batch", frame)
     try:
@@ -158,8 +159,8 @@ def ingest_paths(
 ) -> IngestReport:
     """Load ``paths`` as ``kind`` with one short-lived warehouse connection.
 
-    An unreadable file is reported and the others still load; the caller decides whether
-    the errors fail the run.
+    An unreadable file is reported and the others still load; so is billing that mixes
+    currencies without exchange rates. The caller decides whether the errors fail the run.
     """
     report = IngestReport()
     with connect(settings.warehouse, threads=settings.duckdb_threads, memory_limit=settings.duckdb_memory_limit) as con:
@@ -168,4 +169,6 @@ def ingest_paths(
                 report.results.append(ingest_file(con, path, kind, run_id, input_format, mapping))
             except ReadError as exc:
                 report.errors.append(str(exc))
+        if kind == "subscriptions" and (problem := currency_problem(con, settings)):
+            report.errors.append(problem)
     return report

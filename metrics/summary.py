@@ -30,6 +30,31 @@ SELECT feature, adopters, adoption_rate FROM fct_feature_adoption
 WHERE unit = 'user' AND window_days = 30
 ORDER BY adoption_rate DESC, feature LIMIT 5
 """
+_NPS = """
+SELECT period, period_start, respondents, promoters, passives, detractors, nps FROM fct_nps
+WHERE dimension = 'all' AND period IN ('quarter', 'all') AND respondents > 0
+QUALIFY period_start IS NOT DISTINCT FROM max(period_start) OVER (PARTITION BY period)
+ORDER BY period DESC
+"""
+_REVENUE = """
+SELECT m.month_start, m.measured_on, m.currency, m.mrr, m.arr, m.paying_customers, m.arpa,
+       m.new_mrr, m.expansion_mrr, m.contraction_mrr, m.churn_mrr, m.reactivation_mrr, m.mrr_change,
+       r.grr, r.nrr, r.logo_churn_rate
+FROM fct_mrr_movements AS m JOIN fct_revenue_retention AS r USING (month_start)
+ORDER BY m.month_start DESC LIMIT 1
+"""
+_HEALTH = """
+SELECT week_start, count(*) FILTER (WHERE band = 'green'), count(*) FILTER (WHERE band = 'yellow'),
+       count(*) FILTER (WHERE band = 'red'), count(*) FILTER (WHERE is_partial), count(*) FILTER (WHERE is_at_risk)
+FROM fct_account_health WHERE week_start = (SELECT max(week_start) FROM fct_account_health)
+GROUP BY week_start
+"""
+_REVENUE_KEYS = (
+    *("month_start", "measured_on", "currency", "mrr", "arr", "paying_customers", "arpa"),
+    *("new_mrr", "expansion_mrr", "contraction_mrr", "churn_mrr", "reactivation_mrr", "mrr_change"),
+    *("grr", "nrr", "logo_churn_rate"),
+)
+_NPS_KEYS = ("period", "start", "n", "promoters", "passives", "detractors", "nps")
 
 
 @dataclass
@@ -43,6 +68,9 @@ class Summary:
     active: dict[str, Any] = field(default_factory=dict)
     pes: dict[str, Any] = field(default_factory=dict)
     top_features: list[tuple[str, int, float]] = field(default_factory=list)
+    nps: list[dict[str, Any]] = field(default_factory=list)
+    revenue: dict[str, Any] = field(default_factory=dict)
+    health: dict[str, Any] = field(default_factory=dict)
 
 
 def read_summary(serving_db: Path) -> Summary:
@@ -52,9 +80,17 @@ def read_summary(serving_db: Path) -> Summary:
         active = con.execute(_ACTIVE).fetchone()
         features = con.execute(_ADOPTION).fetchall()
         pes = con.execute(_PES).fetchone()
+        nps = con.execute(_NPS).fetchall()
+        revenue = con.execute(_REVENUE).fetchone()
+        health = con.execute(_HEALTH).fetchone()
     summary = Summary(*loads, top_features=[tuple(f) for f in features])
     if pes:
         summary.pes = dict(zip(("as_of", "adoption", "stickiness", "growth", "pes"), pes, strict=True))
+    summary.nps = [dict(zip(_NPS_KEYS, row, strict=True)) for row in nps]
+    if revenue and revenue[5]:  # somebody pays
+        summary.revenue = dict(zip(_REVENUE_KEYS, revenue, strict=True))
+    if health:
+        summary.health = dict(zip(("week", "green", "yellow", "red", "partial", "at_risk"), health, strict=True))
     if active:
         summary.active = dict(zip(("date", "dau", "wau", "mau", "dau_mau", "dau_mau_30d"), active, strict=True))
     return summary
@@ -81,8 +117,49 @@ def format_summary(summary: Summary) -> str:
     if summary.top_features:
         lines.append("Top features (30-day adoption, users):")
         lines += [f"  {name:<24} {rate:6.1%}  ({adopters:,} users)" for name, adopters, rate in summary.top_features]
+    lines += _nps_lines(summary.nps) + _revenue_lines(summary.revenue) + _health_lines(summary.health)
     return "\n".join(lines)
 
 
 def _score(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
+
+
+def _nps_lines(rows: list[dict[str, Any]]) -> list[str]:
+    parts = []
+    for r in rows:
+        label = "all time" if r["period"] == "all" else f"quarter of {r['start']}"
+        parts.append(
+            f"{label} {r['nps']:+.1f} (n={r['n']:,}: {r['promoters']:,} promoters, "
+            f"{r['passives']:,} passives, {r['detractors']:,} detractors)"
+        )
+    return [f"NPS                {parts[0]}", *[f"                   {p}" for p in parts[1:]]] if parts else []
+
+
+def _revenue_lines(r: dict[str, Any]) -> list[str]:
+    if not r:
+        return []
+    cur = r["currency"]
+    moves = " · ".join(
+        f"{name} {r[name + '_mrr']:+,.2f}" for name in ("new", "expansion", "contraction", "churn", "reactivation")
+    )
+    retention = " · ".join(
+        f"{label} {value:.1%}"
+        for label, value in (("GRR", r["grr"]), ("NRR", r["nrr"]), ("logo churn", r["logo_churn_rate"]))
+        if value is not None
+    )
+    return [
+        f"MRR                {r['mrr']:,.2f} {cur} on {r['measured_on']} · ARR {r['arr']:,.2f} · "
+        f"{r['paying_customers']:,} paying · ARPA {r['arpa']:,.2f}",
+        f"MRR movements      {r['month_start']:%Y-%m}: {moves} (net {r['mrr_change']:+,.2f})",
+        *([f"Revenue retention  {r['month_start']:%Y-%m}: {retention}"] if retention else []),
+    ]
+
+
+def _health_lines(h: dict[str, Any]) -> list[str]:
+    if not h:
+        return []
+    return [
+        f"Account health     week of {h['week']}: {h['green']:,} green · {h['yellow']:,} yellow · {h['red']:,} red "
+        f"({h['partial']:,} partial); {h['at_risk']:,} at risk (see rpt_accounts_at_risk)"
+    ]

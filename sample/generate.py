@@ -10,9 +10,10 @@ loop ever touches a row. The story the data tells:
 - features launched at different times with different adoption curves; four core events;
 - a share of users browse anonymously on their first day and are identified at its end;
 - quarterly NPS surveys whose scores follow the persona, with repeat answers and
-  responses without a respondent id; feedback items naming features;
+  responses without a respondent id, and the survey channel as an extra dimension; feedback
+  items naming features, some of them closed;
 - subscriptions with trials, monthly and annual billing, upgrades, downgrades,
-  cancellations and reactivations.
+  cancellations and reactivations; an invoice per billing interval, a few left open past due.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ def generate(inbox: Path, options: GenerateOptions) -> dict[str, int]:
     counts["nps"] = _copy_csv(con, _nps_sql(options), inbox / "nps" / "nps_responses.csv")
     counts["feedback"] = _copy_csv(con, _FEEDBACK_SQL, inbox / "feedback" / "feedback.csv")
     counts["subscriptions"] = _copy_csv(con, _subscriptions_sql(options), inbox / "subscriptions" / "subscriptions.csv")
+    counts["invoices"] = _copy_csv(con, _invoices_sql(options), inbox / "invoices" / "invoices.csv")
     con.close()
     return counts
 
@@ -272,7 +274,9 @@ def _nps_sql(o: GenerateOptions) -> str:
              AS responded_at,
            'nps_q' || (q + 1) AS survey,
            CASE WHEN score >= 9 THEN 'Love the dashboards'
-                WHEN score <= 6 THEN 'Reports are slow and hard to share' ELSE NULL END AS comment
+                WHEN score <= 6 THEN 'Reports are slow and hard to share' ELSE NULL END AS comment,
+           json_object('channel', CASE WHEN u(user_idx * 10 + q, 43) < 0.6 THEN 'in_app' ELSE 'email' END)
+             AS dimensions
     FROM answers WHERE day < {o.days} ORDER BY responded_at, response_id
     """
 
@@ -290,7 +294,8 @@ SELECT md5('fb-' || user_idx) AS feedback_id, user_id, account_id,
        CASE WHEN ut < 0.5 THEN 'request' WHEN ut < 0.8 THEN 'bug' ELSE 'praise' END AS type,
        CASE WHEN uf < 0.8 THEN f.name END AS feature,
        CASE WHEN ut < 0.5 THEN 'Please improve ' WHEN ut < 0.8 THEN 'Problem with '
-            ELSE 'Great work on ' END || CASE WHEN uf < 0.8 THEN f.name ELSE 'the product' END AS title
+            ELSE 'Great work on ' END || CASE WHEN uf < 0.8 THEN f.name ELSE 'the product' END AS title,
+       json_object('status', CASE WHEN u(user_idx, 55) < 0.5 THEN 'closed' ELSE 'open' END) AS dimensions
 FROM items JOIN features f USING (fidx)
 ORDER BY created_at, feedback_id
 """
@@ -344,4 +349,30 @@ def _subscriptions_sql(o: GenerateOptions) -> str:
     FROM periods
     WHERE start_day < {o.days} AND (end_day IS NULL OR end_day > start_day)
     ORDER BY customer_id, start_date
+    """
+
+
+def _invoices_sql(o: GenerateOptions) -> str:
+    """One invoice per billing interval of every paid period; about 4% stay open past their due date."""
+    return f"""
+    WITH periods AS ({_subscriptions_sql(o)}),
+    issued AS (
+        SELECT p.*, k,
+               CAST(p.start_date + to_months(CAST(k * CASE p.interval WHEN 'year' THEN 12 ELSE 1 END AS INTEGER))
+                    AS DATE) AS invoiced_on
+        FROM periods p, range(0, {o.days // 28 + 2}) r(k)
+        WHERE p.amount > 0
+    )
+    SELECT 'in_' || md5(concat_ws('-', subscription_id, start_date, k)) AS invoice_id, customer_id, subscription_id,
+           CASE WHEN u(subscription_id, 70 + k) < 0.04 THEN 'open' ELSE 'paid' END AS status,
+           strftime(invoiced_on, '%Y-%m-%dT10:00:00Z') AS invoiced_at,
+           strftime(invoiced_on + 14, '%Y-%m-%dT10:00:00Z') AS due_at,
+           round(amount * (1 - discount / 100), 2) AS amount_due,
+           CASE WHEN u(subscription_id, 70 + k) < 0.04 THEN 0 ELSE round(amount * (1 - discount / 100), 2) END
+             AS amount_paid,
+           currency
+    FROM issued
+    WHERE invoiced_on < (SELECT start_date + days FROM params)
+      AND (end_date IS NULL OR invoiced_on < end_date)
+    ORDER BY invoiced_at, invoice_id
     """

@@ -108,6 +108,7 @@ def test_generate_if_empty_leaves_a_full_inbox_alone(tmp_path):
         "nps",
         "feedback",
         "subscriptions",
+        "invoices",
     }
     second = prodops("generate", "--home", str(tmp_path), "--if-empty")
     assert second.returncode == 0 and "already holds files" in second.stderr

@@ -68,3 +68,92 @@ def tiny_workspace(home: Path) -> Settings:
         [["a1", "Acme", "pro"], ["a2", "Globex", "starter"]],
     )
     return settings
+
+
+# The columns of a Stripe Dashboard subscriptions export that the Stripe reader uses.
+STRIPE_SUBSCRIPTION_HEADER = [
+    "id", "Customer ID", "Customer Email", "Plan", "Quantity", "Currency", "Interval", "Interval Count", "Amount",
+    "Status", "Created (UTC)", "Start Date (UTC)", "Current Period Start (UTC)", "Current Period End (UTC)",
+    "Trial Start (UTC)", "Trial End (UTC)", "Canceled At (UTC)", "Cancel At Period End", "Ended At (UTC)",
+    "Percent Off", "Amount Off", "Coupon Duration",
+]  # fmt: skip
+
+
+def voc_workspace(home: Path) -> Settings:
+    """NPS, feedback, Stripe billing and a few events whose metrics tests/test_voc.py computes by hand.
+
+    a1 (users u1, u2): u1 uses dashboards daily Mar 1-20, u2 creates a report on Mar 1; pays 100
+    a month from Jan 5; an invoice open since Mar 1 was due Mar 15; one open bug (Mar 10).
+    a2 (user u3): daily Mar 1-13 with three core events; a yearly plan of 1200 whose trial ends
+    Jan 24 and which ended Mar 18. a3: a trial (Feb 1-15) cancelled on Feb 10, never paid.
+    """
+    settings = load_settings(home)
+    days = [f"2026-03-{d:02d}" for d in range(1, 21)]
+    events = [event(f"u1-{d}", "dashboard_viewed", f"{d}T09:00:00Z", "u1", account="a1") for d in days]
+    events += [event(f"u3-{d}", "dashboard_viewed", f"{d}T10:00:00Z", "u3", account="a2") for d in days[:13]]
+    events += [
+        event("u2-1", "report_created", "2026-03-01T11:00:00Z", "u2", account="a1"),
+        event("u3-r", "report_created", "2026-03-02T11:00:00Z", "u3", account="a2"),
+        event("u3-s", "report_shared", "2026-03-03T11:00:00Z", "u3", account="a2"),
+    ]
+    write_jsonl(settings.inbox_dir("events") / "events.jsonl", events)
+    write_csv(settings.inbox_dir("accounts") / "accounts.csv", ["account_id", "name", "plan"],
+              [["a1", "Acme", "pro"], ["a2", "Globex", "starter"]])  # fmt: skip
+    write_csv(
+        settings.inbox_dir("nps") / "survey.csv",
+        ["response_id", "respondent_id", "account_id", "score", "responded_at", "dimensions"],
+        [
+            ["n1", "r1", "a1", "10", "2026-01-05T10:00:00Z", '{"channel": "email"}'],
+            ["n2", "r1", "a1", "4", "2026-01-20T10:00:00Z", '{"channel": "in_app"}'],
+            ["n3", "r2", "a1", "8", "2026-01-10T10:00:00Z", '{"channel": "email"}'],
+            ["n4", "", "a2", "9", "2026-01-12T10:00:00Z", '{"channel": "in_app"}'],
+            ["n5", "r3", "a2", "9", "2026-03-03T10:00:00Z", '{"channel": "email"}'],
+            ["n6", "r2", "a1", "10", "2026-03-04T10:00:00Z", '{"channel": "in_app"}'],
+            ["n7", "r4", "a2", "9", "2026-03-04T11:00:00Z", '{"channel": "email"}'],
+        ],
+    )
+    write_csv(
+        settings.inbox_dir("feedback") / "feedback.csv",
+        ["feedback_id", "account_id", "created_at", "type", "feature", "dimensions"],
+        [
+            ["f1", "a1", "2026-03-10T10:00:00Z", "bug", "report_created", ""],
+            ["f2", "a2", "2026-03-05T10:00:00Z", "request", "report_shared", '{"status": "closed"}'],
+            ["f3", "a2", "2026-03-06T10:00:00Z", "praise", "dashboard_viewed", ""],
+        ],
+    )
+    stripe = {column: i for i, column in enumerate(STRIPE_SUBSCRIPTION_HEADER)}
+
+    def subscription(**values: str) -> list[str]:
+        row = [""] * len(stripe)
+        for column, value in values.items():
+            row[stripe[column]] = value
+        return row
+
+    write_csv(
+        settings.inbox_dir("subscriptions") / "stripe_subscriptions.csv",
+        STRIPE_SUBSCRIPTION_HEADER,
+        [
+            subscription(**{"id": "sub_a1", "Customer ID": "a1", "Plan": "pro", "Currency": "usd", "Interval": "month",
+                            "Amount": "100.00", "Status": "active", "Start Date (UTC)": "2026-01-05 09:00",
+                            "Current Period End (UTC)": "2026-04-05 09:00"}),
+            subscription(**{"id": "sub_a2", "Customer ID": "a2", "Plan": "team", "Currency": "usd", "Interval": "year",
+                            "Amount": "1200.00", "Status": "canceled", "Start Date (UTC)": "2026-01-10 09:00",
+                            "Trial End (UTC)": "2026-01-24 09:00", "Current Period End (UTC)": "2027-01-24 09:00",
+                            "Ended At (UTC)": "2026-03-18 12:00"}),
+            subscription(**{"id": "sub_a3", "Customer ID": "a3", "Plan": "pro", "Currency": "usd", "Interval": "month",
+                            "Amount": "100.00", "Status": "canceled", "Start Date (UTC)": "2026-02-01 09:00",
+                            "Trial End (UTC)": "2026-02-15 09:00", "Current Period End (UTC)": "2026-02-15 09:00",
+                            "Ended At (UTC)": "2026-02-10 09:00"}),
+        ],
+    )  # fmt: skip
+    write_csv(
+        settings.inbox_dir("invoices") / "stripe_invoices.csv",
+        ["id", "Customer", "Subscription", "Status", "Date (UTC)", "Due Date (UTC)", "Amount Due", "Amount Paid",
+         "Currency"],
+        [
+            ["in_1", "a1", "sub_a1", "paid", "2026-01-05 09:00", "2026-01-19 09:00", "100.00", "100.00", "usd"],
+            ["in_2", "a1", "sub_a1", "open", "2026-03-01 09:00", "2026-03-15 09:00", "100.00", "0.00", "usd"],
+            ["in_3", "a2", "sub_a2", "paid", "2026-01-24 09:00", "2026-02-07 09:00", "1200.00", "1200.00", "usd"],
+        ],
+    )  # fmt: skip
+    return settings

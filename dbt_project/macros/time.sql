@@ -18,3 +18,14 @@
 {% macro default__report_today() -%}
     cast(from_utc_timestamp(current_timestamp(), '{{ var("timezone") }}') as date)
 {%- endmacro %}
+
+{#- First day of the period (day, week, month, quarter) containing a date; weeks start on
+    var('week_start'). -#}
+{% macro period_start(period, date_expr) -%}
+    cast({{ period_floor(period, 'cast(' ~ date_expr ~ ' as timestamp)', var('week_start')) }} as date)
+{%- endmacro %}
+
+{#- One row per day from lo to hi inclusive, column `metric_date`. -#}
+{% macro day_spine(lo_expr, hi_expr) -%}
+    {{ days_from_to(lo_expr, hi_expr) }}
+{%- endmacro %}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from ingest.kinds import Column, KindSpec
 from ingest.readers import ReadError
@@ -83,6 +84,10 @@ class Layout:
         if not others:
             return None
         return "json_object(" + ", ".join(f'{quote(c)}, "{c}"' for c in others) + ")"
+
+    def prepare(self, frame: pl.DataFrame, spec: KindSpec, path: Path) -> pl.DataFrame:
+        """The frame as read, turned into the fields ``text`` reads (an export's own columns)."""
+        return frame
 
     def check(self, con: duckdb.DuckDBPyConnection, spec: KindSpec, present: set[str], path: Path) -> None:
         """Raise ReadError for a file that cannot be this kind as a whole (a missing column)."""

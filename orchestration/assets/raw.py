@@ -62,7 +62,7 @@ def raw_asset(kind: str) -> dg.AssetsDefinition:
                 context.log.warning(f"{result.path}:{line}: {reason}")
         if report.errors:
             raise dg.Failure(
-                description=f"{len(report.errors)} {kind} file(s) could not be read:\n" + "\n".join(report.errors),
+                description=f"{len(report.errors)} problem(s) loading {kind}:\n" + "\n".join(report.errors),
                 metadata=_metadata(report),
             )
         return dg.MaterializeResult(metadata=_metadata(report))

@@ -90,7 +90,7 @@ def generate(
     default="auto",
     show_default=True,
     help="auto: from the suffix, and for JSON lines from the first lines (Segment, Amplitude "
-    "and Mixpanel exports are recognised); or force one.",
+    "and Mixpanel exports are recognised), for CSV from the header (Stripe Dashboard exports); or force one.",
 )
 @click.option(
     "--mapping",
@@ -136,7 +136,7 @@ def ingest(
     if errors:
         for error in errors:
             click.echo(f"error: {error}", err=True)
-        raise click.ClickException(f"{len(errors)} file(s) could not be loaded")
+        raise click.ClickException(f"{len(errors)} problem(s) while loading; see the errors above")
 
 
 def _group_by_kind(paths: tuple[Path, ...], kind: str | None) -> dict[str, list[Path]]:

@@ -5,5 +5,6 @@ select
     created_at,
     lower("type") as feedback_type,
     feature,
-    title
+    title,
+    dimensions
 from {{ source('raw', 'feedback') }}

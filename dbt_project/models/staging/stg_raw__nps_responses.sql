@@ -7,5 +7,6 @@ select
     cast(score as integer) as score,
     responded_at,
     survey,
-    comment
+    comment,
+    dimensions
 from {{ source('raw', 'nps') }}

@@ -5,6 +5,7 @@ select
     start_date,
     end_date,
     amount,
+    coalesce(quantity, 1) as quantity,
     lower("interval") as billing_interval,
     upper(currency) as currency,
     coalesce(discount, 0) as discount_pct

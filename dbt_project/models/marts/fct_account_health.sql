@@ -1,0 +1,169 @@
+-- Account health per week (METRICS.md, Account health). Components on 0-100:
+--   usage    = 100 x the account's users' DAU/MAU averaged over the week's days;
+--   adoption = 100 x core features (the catalogue's) the account used in the 30 days ending the week / their number;
+--   nps      = (account NPS + 100) / 2 over the respondents' answers in the health window;
+--   billing  = 100 if MRR at the week's end >= MRR 28 days before, 50 if lower, 0 if none,
+--              minus 50 with an overdue invoice; missing until the account first paid;
+--   feedback = 100 - 25 x open bugs and requests created in the health window (floor 0);
+--              missing when the workspace has no feedback at all.
+-- The score is the weighted mean of the components present (var health_weights); a missing
+-- component re-normalises the others and marks the row partial.
+{%- set weights = var('health_weights') %}
+{%- set components = ['usage', 'adoption', 'nps', 'billing', 'feedback'] %}
+{%- set window = var('health_window_days') %}
+{%- set dedup = var('nps_dedup') %}
+with as_of as (
+    select as_of from {{ ref('int_data_as_of') }}
+),
+accounts as (
+    select account_id, min(first_date) as first_date
+    from (
+        select actor_id as account_id, min(activity_date) as first_date
+        from {{ ref('int_actor_days') }} where unit = 'account' group by actor_id
+        union all
+        select account_id, cast({{ to_report_tz('created_at') }} as date) from {{ ref('stg_raw__accounts') }}
+    ) as known
+    group by account_id
+),
+weeks as (
+    select distinct {{ period_start('week', 'metric_date') }} as week_start
+    from ({{ day_spine('(select min(activity_date) from ' ~ ref('int_actor_days') ~ ')', '(select as_of from as_of)') }}) as days
+),
+grid as (
+    select
+        a.account_id,
+        w.week_start,
+        least(cast({{ dbt.dateadd('day', 6, 'w.week_start') }} as date), o.as_of) as week_end,
+        cast({{ dbt.dateadd('day', 6, 'w.week_start') }} as date) <= o.as_of as is_complete
+    from accounts as a
+    cross join as_of as o
+    join weeks as w on w.week_start >= {{ period_start('week', 'coalesce(a.first_date, w.week_start)') }}
+),
+usage as (
+    select g.account_id, g.week_start, coalesce(100 * avg(u.dau_mau), 0) as usage_score
+    from grid as g
+    left join {{ ref('int_account_daily_usage') }} as u
+        on u.account_id = g.account_id and u.metric_date between g.week_start and g.week_end
+    group by g.account_id, g.week_start
+),
+adoption as (
+    select g.account_id, g.week_start,
+           100.0 * count(distinct f.feature) / nullif({{ core_feature_count() }}, 0) as adoption_score
+    from grid as g
+    left join {{ ref('int_actor_feature_days') }} as f
+        on f.unit = 'account' and f.actor_id = g.account_id
+        and f.feature in {{ core_feature_list() }}
+        and f.activity_date > cast({{ dbt.dateadd('day', -30, 'g.week_end') }} as date) and f.activity_date <= g.week_end
+    group by g.account_id, g.week_start
+),
+answers as (
+    select g.account_id, g.week_start, r.nps_points,
+        row_number() over (partition by g.account_id, g.week_start, r.respondent_id
+                           order by r.responded_at desc, r.response_id desc) = 1 as is_latest_window,
+        row_number() over (partition by g.account_id, g.week_start, r.respondent_id
+                           order by r.responded_at, r.response_id) = 1 as is_first_window
+    from grid as g
+    join {{ ref('fct_nps_responses') }} as r
+        on r.account_id = g.account_id
+        and r.response_date > cast({{ dbt.dateadd('day', -window, 'g.week_end') }} as date) and r.response_date <= g.week_end
+),
+nps as (
+    select account_id, week_start, (avg(cast(nps_points as {{ dbt.type_float() }})) + 100) / 2 as nps_score
+    from answers where {{ nps_dedup_filter(dedup, 'window') }}
+    group by account_id, week_start
+),
+billing_dates as (
+    select account_id as customer_id, week_start, week_end,
+           cast({{ dbt.dateadd('day', -28, 'week_end') }} as date) as month_before
+    from grid
+),
+mrr_now as ({{ mrr_on('billing_dates', 'week_end', ref('int_subscription_periods')) }}),
+mrr_before as ({{ mrr_on('billing_dates', 'month_before', ref('int_subscription_periods')) }}),
+first_paid as (
+    select customer_id, min(start_date) as first_paid_date
+    from {{ ref('int_subscription_periods') }} where mrr > 0 group by customer_id
+),
+overdue as (
+    select distinct d.customer_id, d.week_start
+    from billing_dates as d
+    join {{ ref('stg_raw__invoices') }} as i
+        on i.customer_id = d.customer_id
+        and i.invoice_status in ('open', 'uncollectible')
+        and cast(i.invoiced_at as date) <= d.week_end
+        and cast(coalesce(i.due_at, {{ dbt.dateadd('day', 30, 'i.invoiced_at') }}) as date) < d.week_end
+),
+billing as (
+    select d.customer_id as account_id, d.week_start,
+        case when fp.first_paid_date <= d.week_end then
+            greatest(0,
+                case when n.mrr = 0 then 0 when n.mrr < b.mrr then 50 else 100 end
+                - case when o.customer_id is not null then 50 else 0 end)
+        end as billing_score
+    from billing_dates as d
+    join mrr_now as n on n.customer_id = d.customer_id and n.week_end = d.week_end
+    join mrr_before as b on b.customer_id = d.customer_id and b.month_before = d.month_before
+    left join first_paid as fp on fp.customer_id = d.customer_id
+    left join overdue as o on o.customer_id = d.customer_id and o.week_start = d.week_start
+),
+feedback as (
+    select g.account_id, g.week_start,
+        case when (select count(*) from {{ ref('stg_raw__feedback_items') }}) > 0
+             then greatest(0, 100 - 25 * count(f.feedback_id)) end as feedback_score
+    from grid as g
+    left join {{ ref('stg_raw__feedback_items') }} as f
+        on f.account_id = g.account_id
+        and f.feedback_type in ('bug', 'request')
+        and coalesce(lower({{ json_text('f.dimensions', 'status') }}), 'open')
+            not in ('closed', 'done', 'resolved', 'fixed', 'wont_fix')
+        and cast({{ to_report_tz('f.created_at') }} as date) > cast({{ dbt.dateadd('day', -window, 'g.week_end') }} as date)
+        and cast({{ to_report_tz('f.created_at') }} as date) <= g.week_end
+    group by g.account_id, g.week_start
+),
+components as (
+    select g.account_id, g.week_start, g.week_end, g.is_complete,
+           u.usage_score, ad.adoption_score, n.nps_score, b.billing_score, fb.feedback_score
+    from grid as g
+    join usage as u on u.account_id = g.account_id and u.week_start = g.week_start
+    join adoption as ad on ad.account_id = g.account_id and ad.week_start = g.week_start
+    left join nps as n on n.account_id = g.account_id and n.week_start = g.week_start
+    left join billing as b on b.account_id = g.account_id and b.week_start = g.week_start
+    join feedback as fb on fb.account_id = g.account_id and fb.week_start = g.week_start
+),
+scored as (
+    select *,
+        (
+            {%- for c in components %}
+            coalesce({{ c }}_score * {{ weights[c] }}, 0){{ ' +' if not loop.last }}
+            {%- endfor %}
+        ) / nullif(
+            {%- for c in components %}
+            case when {{ c }}_score is not null then {{ weights[c] }} else 0 end{{ ' +' if not loop.last }}
+            {%- endfor %}
+        , 0) as health_score,
+        {%- for c in components if weights[c] > 0 %}
+        {{ c }}_score is null{{ ' or' if not loop.last }}
+        {%- endfor %} as is_partial
+    from components
+),
+banded as (
+    select *,
+        case when health_score is null then null when health_score < 50 then 'red'
+             when health_score <= 75 then 'yellow' else 'green' end as band,
+        case when health_score is null then null when health_score < 50 then 0
+             when health_score <= 75 then 1 else 2 end as band_rank
+    from scored
+),
+compared as (
+    select *,
+        lag(band) over (partition by account_id order by week_start) as previous_band,
+        coalesce(band_rank < lag(band_rank) over (partition by account_id order by week_start), false) as fell_band
+    from banded
+)
+select
+    account_id, week_start, week_end, is_complete,
+    {%- for c in components %}
+    {{ c }}_score,
+    {%- endfor %}
+    health_score, is_partial, band, previous_band, fell_band,
+    coalesce(band = 'red', false) or fell_band as is_at_risk
+from compared

@@ -1,0 +1,11 @@
+select
+    invoice_id,
+    customer_id,
+    subscription_id,
+    lower(status) as invoice_status,
+    invoiced_at,
+    due_at,
+    amount_due,
+    amount_paid,
+    upper(currency) as currency
+from {{ source('raw', 'invoices') }}
