@@ -21,7 +21,7 @@ run: $(STAMP)
 ## test: lint and the whole test suite
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 ## ui: the Dagster UI (with the daemon: schedule and sensor run) on the workspace
 ui: $(STAMP)

@@ -11,7 +11,10 @@ def test_defaults_reach_dbt(tmp_path):
     variables = load_settings(tmp_path).dbt_vars()
     assert variables["nps_dedup"] == "latest"
     assert [f["name"] for f in variables["feature_catalogue"] if f["core"]] == [
-        "dashboard_viewed", "report_created", "report_shared", "invite_sent"
+        "dashboard_viewed",
+        "report_created",
+        "report_shared",
+        "invite_sent",
     ]
     assert variables["health_weights"] == {"usage": 40, "adoption": 20, "nps": 15, "billing": 15, "feedback": 10}
     assert (variables["reporting_currency"], variables["fx_rates"], variables["health_window_days"]) == ("USD", {}, 90)
@@ -31,8 +34,10 @@ def test_a_partial_weight_mapping_changes_only_what_it_names(tmp_path):
         ("health_weights: {usage: 40, vibes: 5}\n", "unknown: vibes"),
         ("fx_rates: {euro: 1.1}\n", "fx_rates needs 3-letter ISO codes"),
         ("fx_rates: 1.1\n", "must be a mapping"),
-        ("features: [" + ", ".join(f"{{name: f{i}, event: e{i}, core: true}}" for i in range(11)) + "]\n",
-         "at most 10 core features are allowed, 11 are marked core: f0, f1"),
+        (
+            "features: [" + ", ".join(f"{{name: f{i}, event: e{i}, core: true}}" for i in range(11)) + "]\n",
+            "at most 10 core features are allowed, 11 are marked core: f0, f1",
+        ),
         ("features: [{name: x}]\n", "every feature needs a name and an event"),
         ("pes_ratio: mau/dau\n", "pes_ratio must be one of dau/mau, wau/mau, dau/wau"),
     ],
