@@ -19,6 +19,10 @@ REPO_ROOT = Path(__file__).resolve().parent
 DEFAULT_HOME = REPO_ROOT / "data"
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 KINDS = ("events", "accounts", "nps", "feedback", "subscriptions")
+# Accepts what real tools emit: `$pageview`, `Order Completed`, `button_click`, `NextSong`,
+# `[Amplitude] Page Viewed`; refuses empty names, control characters and JSON blobs.
+EVENT_NAME_PATTERN = r"^[A-Za-z$\[][A-Za-z0-9 _.:/$()\[\]'&-]{0,254}$"
+SEVERITIES = ("block", "warn")
 
 DEFAULT_SETTINGS_TEXT = """\
 # prodops workspace settings. Every key is optional; PRODOPS_<KEY> overrides a scalar key.
@@ -30,6 +34,16 @@ duckdb_threads: 2
 duckdb_memory_limit: 8GB
 # Events that are not product activity (they never make anyone "active").
 non_activity_events: [identify, alias, group, invoice_paid]
+# Quality gates on each new batch (see README, "Data quality").
+earliest_timestamp: "2000-01-01"   # older timestamps fail the timestamp_window check
+future_tolerance_hours: 24         # timestamps later than now + this fail it too
+# event_name_pattern: a regular expression event names must match; the default accepts
+#   $pageview, Order Completed, button_click, NextSong and [Amplitude] Page Viewed
+volume_min_share: 0.1              # a batch below this share of the trailing daily median is an anomaly
+volume_window_days: 28             # days of history the trailing median is taken over
+freshness_max_age_hours: 48        # the newest event may be this old
+# block (stop the run before publish) or warn, per check; unlisted checks keep their default.
+check_severity: {referential_accounts: warn, volume: warn, freshness: warn}
 """
 
 
@@ -49,6 +63,14 @@ class Settings:
     duckdb_threads: int = 2
     duckdb_memory_limit: str = "8GB"
     non_activity_events: tuple[str, ...] = ("identify", "alias", "group", "invoice_paid")
+    earliest_timestamp: str = "2000-01-01"
+    future_tolerance_hours: int = 24
+    event_name_pattern: str = EVENT_NAME_PATTERN
+    volume_min_share: float = 0.1
+    volume_window_days: int = 28
+    freshness_max_age_hours: int = 48
+    currencies: tuple[str, ...] = ()  # empty: every ISO 4217 code
+    check_severity: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -138,9 +160,24 @@ def _coerce(name: str, type_name: Any, value: Any, path: Path) -> Any:
             return tuple(str(item).strip() for item in items if str(item).strip())
         if type_name in ("int", int):
             return int(value)
+        if type_name in ("float", float):
+            return float(value)
+        if "dict" in str(type_name):
+            return _severities(value)
         return str(value)
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"{path}: setting {name!r} has an unusable value {value!r}") from exc
+
+
+def _severities(value: Any) -> dict[str, str]:
+    if isinstance(value, str):  # PRODOPS_CHECK_SEVERITY="volume=block,freshness=block"
+        value = dict(pair.split("=", 1) for pair in value.split(",") if pair.strip())
+    if not isinstance(value, dict):
+        raise TypeError("expected a mapping of check name to block|warn")
+    chosen = {str(k): str(v).lower() for k, v in value.items()}
+    if any(v not in SEVERITIES for v in chosen.values()):
+        raise ValueError("severities are block or warn")
+    return chosen
 
 
 def _check_timezone(zone: str, path: Path) -> None:

@@ -153,7 +153,11 @@ def run(home: str | None, full_refresh: bool, fmt: str) -> None:
     click.echo(f"Running the pipeline on {settings.home} (log: {log}) ...", err=True)
     with log.open("w") as handle, contextlib.redirect_stdout(handle), contextlib.redirect_stderr(handle):
         outcome = run_pipeline(settings, full_refresh=full_refresh)
+    for warning in outcome.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if not outcome.success:
+        for check in outcome.failed_checks:
+            click.echo(f"check failed: {check}", err=True)
         for failure in outcome.failures:
             click.echo(f"failed: {failure}", err=True)
         raise click.ClickException(f"run {outcome.run_id} failed; the serving copy was not changed (log: {log})")
