@@ -15,7 +15,7 @@ import duckdb
 from ingest.kinds import KindSpec, spec_for
 from ingest.ledger import file_sha256, loaded_as
 from ingest.readers import ReadError, detect_format, read_rows
-from ingest.validate import typed_batch_sql
+from ingest.validate import extra_fields, typed_batch_sql
 from ingest.warehouse import connect
 from settings import Settings
 
@@ -36,10 +36,16 @@ class FileResult:
     duplicate: int = 0
     skipped_as: str | None = None  # loaded before under this path (same SHA-256)
     examples: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of quarantined rows
+    new_fields: tuple[str, ...] = ()  # fields outside the canonical layout, kept in properties/dimensions
 
     @property
     def status(self) -> str:
         return "skipped" if self.skipped_as else "loaded"
+
+    @property
+    def kept_in(self) -> str:
+        """Where new fields go: the kind's JSON column."""
+        return "properties" if self.kind == "events" else "dimensions"
 
 
 def inbox_files(inbox: Path, kind: str) -> list[Path]:
@@ -69,7 +75,9 @@ def ingest_file(
     _check_required_columns(spec, fmt, set(frame.columns), path)
     con.register("batch", frame)
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_batch_sql(spec, fmt, set(frame.columns))}")
+        result.new_fields = extra_fields(con, spec, fmt, set(frame.columns))
+        typed = typed_batch_sql(spec, fmt, set(frame.columns), result.new_fields)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed}")
     finally:
         con.unregister("batch")
     _write(con, spec, path, run_id, sha256, result)

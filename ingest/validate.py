@@ -8,6 +8,8 @@ Everything is vectorised in DuckDB: no Python touches a row.
 
 from __future__ import annotations
 
+import duckdb
+
 from ingest.kinds import Column, KindSpec
 
 _TYPE_WORDS = {"TIMESTAMP": "a timestamp", "DATE": "a date", "DOUBLE": "a number", "JSON": "JSON"}
@@ -17,15 +19,46 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _source_expr(column: Column, fmt: str, present: set[str]) -> str:
-    """The column's raw text (VARCHAR) as found in the batch, or NULL when absent."""
+def _source_expr(column: Column, fmt: str, present: set[str], extras: tuple[str, ...] = ()) -> str:
+    """The column's raw text (VARCHAR) as found in the batch, or NULL when absent.
+
+    The JSON column (``properties`` or ``dimensions``) also takes the file's ``extras``:
+    fields the canonical layout does not know are kept there, not dropped.
+    """
     name = column.name
     if fmt == "jsonl":
         path = _quote(f'$."{name}"')
         if column.sql_type == "JSON":
-            return f"CASE WHEN _is_object THEN json_extract(_raw, {path})::VARCHAR END"
+            return _with_extras(f"CASE WHEN _is_object THEN json_extract(_raw, {path})::VARCHAR END", fmt, extras)
         return f"CASE WHEN _is_object THEN json_extract_string(_raw, {path}) END"
-    return f'"{name}"::VARCHAR' if name in present else "NULL::VARCHAR"
+    text = f'"{name}"::VARCHAR' if name in present else "NULL::VARCHAR"
+    return _with_extras(text, fmt, extras) if column.sql_type == "JSON" else text
+
+
+def _with_extras(source: str, fmt: str, extras: tuple[str, ...]) -> str:
+    if not extras:
+        return source
+    if fmt == "jsonl":
+        values = [f"json_extract(_raw, {_quote(f'$.{chr(34)}{k}{chr(34)}')})" for k in extras]
+    else:
+        values = [f'"{k}"::VARCHAR' for k in extras]
+    pairs = ", ".join(f"{_quote(k)}, {v}" for k, v in zip(extras, values, strict=True))
+    merged = f"json_merge_patch(coalesce(({source}), '{{}}'), json_object({pairs}))::VARCHAR"
+    return f"CASE WHEN ({source}) IS NULL OR json_valid(({source})) THEN {merged} ELSE ({source}) END"
+
+
+def extra_fields(con: duckdb.DuckDBPyConnection, spec: KindSpec, fmt: str, present: set[str]) -> tuple[str, ...]:
+    """Fields of the registered ``batch`` the canonical layout of ``spec`` does not name (schema drift)."""
+    if fmt == "jsonl":
+        present = {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT unnest(json_keys(_raw)) FROM batch "
+                "WHERE _problem IS NULL AND json_valid(_raw) AND json_type(_raw) = 'OBJECT'"
+            ).fetchall()
+        }
+    known = set(spec.column_names)
+    return tuple(sorted(f for f in present if f not in known and not f.startswith("_")))
 
 
 def _typed_expr(column: Column) -> str:
@@ -51,17 +84,20 @@ def _column_reasons(column: Column) -> list[str]:
     return reasons
 
 
-def typed_batch_sql(spec: KindSpec, fmt: str, present: set[str]) -> str:
-    """SELECT producing ``_line, _raw, <canonical columns>, _key, _reason`` from ``batch``."""
+def typed_batch_sql(spec: KindSpec, fmt: str, present: set[str], extras: tuple[str, ...] = ()) -> str:
+    """SELECT producing ``_line, _raw, <canonical columns>, _key, _reason`` from ``batch``.
+
+    A row the reader could not decode (``_problem``) has that one reason.
+    """
     source = ",\n    ".join(
-        f"nullif(nullif(trim({_source_expr(c, fmt, present)}), ''), 'null') AS \"{c.name}__s\"" for c in spec.columns
+        f"nullif(nullif(trim({_source_expr(c, fmt, present, extras)}), ''), 'null') AS \"{c.name}__s\""
+        for c in spec.columns
     )
     typed = ",\n    ".join(f'{_typed_expr(c)} AS "{c.name}"' for c in spec.columns)
     reasons = [r for c in spec.columns for r in _column_reasons(c)]
     reasons += [f"CASE WHEN coalesce({rule.failing_sql}, false) THEN {rule.reason} END" for rule in spec.rules]
     reason = f"nullif(concat_ws('; ', {', '.join(reasons)}), '')"
-    if fmt == "jsonl":  # an unreadable line has one reason, not one per missing field
-        reason = f"CASE WHEN _is_object THEN {reason} ELSE _json_problem END"
+    reason = f"CASE WHEN _is_object THEN {reason} ELSE _json_problem END"  # one reason for an unreadable row
     key = f'coalesce("{spec.key}", md5(_raw))' if spec.key else "md5(_raw)"
     json_problem = (
         "CASE WHEN NOT json_valid(_raw) THEN 'line is not valid JSON' "
@@ -71,7 +107,7 @@ def typed_batch_sql(spec: KindSpec, fmt: str, present: set[str]) -> str:
     )
     columns = ", ".join(f'"{c}"' for c in spec.column_names)
     return f"""
-WITH checked AS (SELECT *, {json_problem} AS _json_problem FROM batch),
+WITH checked AS (SELECT *, coalesce(_problem, {json_problem}) AS _json_problem FROM batch),
 parsed AS (SELECT *, _json_problem IS NULL AS _is_object FROM checked),
 source AS (
   SELECT _line, _raw, _is_object, _json_problem,

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from orchestration.commands import pipeline, query, server
+from orchestration.commands import pipeline, quarantine, query, server
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -29,6 +29,7 @@ for command in (
     pipeline.ingest,
     pipeline.run,
     pipeline.summary,
+    quarantine.quarantine,
     query.sql,
     server.ui,
     server.serve,

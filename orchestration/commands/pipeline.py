@@ -90,11 +90,13 @@ def ingest(home: str | None, paths: tuple[Path, ...], kind: str | None, input_fo
             report = ingest_paths(settings, file_kind, files, run_id, input_format)
         errors += report.errors
         for r in report.results:
-            rows.append([str(r.path), file_kind, r.status, r.read, r.loaded, r.quarantined, r.duplicate])
+            new_fields = ", ".join(r.new_fields)
+            rows.append([str(r.path), file_kind, r.status, r.read, r.loaded, r.quarantined, r.duplicate, new_fields])
             if fmt == "table":
-                errors_shown = [f"  {r.path}:{line}: {reason}" for line, reason in r.examples]
-                rows.extend([[text, "", "", None, None, None, None] for text in errors_shown])
-    columns = ["file", "kind", "status", "read", "loaded", "quarantined", "duplicate"]
+                notes = [f"  {r.path}:{line}: {reason}" for line, reason in r.examples]
+                notes += [f"  {r.path}: new field(s) kept in {r.kept_in}: {new_fields}"] if new_fields else []
+                rows.extend([[text, "", "", None, None, None, None, ""] for text in notes])
+    columns = ["file", "kind", "status", "read", "loaded", "quarantined", "duplicate", "new_fields"]
     click.echo(render(columns, rows, fmt))
     if errors:
         for error in errors:
