@@ -89,8 +89,10 @@ def _check_required_columns(spec: KindSpec, fmt: str, present: set[str], path: P
         return  # JSON lines name their fields per row; a missing field quarantines that row
     missing = [c for c in spec.required if c not in present]
     if missing:
-        found = ", ".join(sorted(c for c in present if not c.startswith("_"))) or "none"
-        raise ReadError(f"{path}: required column(s) {', '.join(missing)} missing (found: {found})")
+        found = [c for c in present if not c.startswith("_")]
+        hint = next((f"; is it delimited by {d!r}?" for d in ";\t|" if len(found) == 1 and d in found[0]), "")
+        listed = ", ".join(sorted(found)) or "none"
+        raise ReadError(f"{path}: required column(s) {', '.join(missing)} missing (found: {listed}){hint}")
 
 
 def _write(
