@@ -31,7 +31,7 @@ def run_gate(settings: Settings, kind: str, run_id: str) -> GateReport:
     A kind with no new rows and no whole-table check passes without starting GX.
     """
     with _warehouse(settings) as con:
-        ensure_table(con)
+        ensure_table(con)  # before the first count of a fresh warehouse
         report = GateReport(kind=kind, new_rows=pending_rows(con, kind))
     if report.new_rows or any(c.whole_table for c in checks_for(kind)):
         report.outcomes = run_checks(settings, kind)

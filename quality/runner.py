@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from quality.batch import batch_sql
+from ingest.warehouse import connect
+from quality.batch import batch_sql, ensure_table
 from quality.checks import ROW_INDEX, CheckDef, Params, checks_for, severity, validate_severity_names
 from settings import Settings
 
@@ -47,9 +48,9 @@ class CheckOutcome:
             return f"{self.kind}.{self.name}: passed" + (f" ({self.observed})" if self.observed else "")
         where = f" in {', '.join(Path(f).name for f in self.files)}" if self.files else ""
         text = f"{self.kind}.{self.name} ({self.severity}): "
+        if self.observed and not self.failing_rows:
+            return text + self.observed
         text += f"{self.failing_rows} failing row(s){where}" if self.row_level else f"failed{where}"
-        if self.observed:
-            text += f"; {self.observed}"
         if self.examples:
             text += "; e.g. " + "; ".join(self.examples)
         return text
@@ -58,6 +59,8 @@ class CheckOutcome:
 def run_checks(settings: Settings, kind: str, now: dt.datetime | None = None) -> list[CheckOutcome]:
     """Validate the kind's new batch (and, for whole-table checks, the table); one outcome per check."""
     validate_severity_names(settings)
+    with connect(settings.warehouse, threads=settings.duckdb_threads) as con:
+        ensure_table(con)
     checks = checks_for(kind)
     params = Params.from_settings(settings, now)
     batch_checks = [c for c in checks if not c.whole_table]
@@ -132,7 +135,7 @@ def _outcome(kind: str, check: CheckDef, results: list[Any], level: str) -> Chec
         if problems:  # a check that cannot run fails; it never passes silently
             observed += [f"could not run: {p}" for p in problems[:1]]
             continue
-        failed_rows = _failed_rows(result.result)
+        failed_rows = sorted(_failed_rows(result.result), key=lambda r: (str(r.get("_file")), r.get("_line") or 0))
         failing += _failing_count(result.result, failed_rows)
         files += [str(r["_file"]) for r in failed_rows if r.get("_file")]
         examples += [_example(r) for r in failed_rows]
@@ -147,7 +150,7 @@ def _outcome(kind: str, check: CheckDef, results: list[Any], level: str) -> Chec
         failing_rows=failing,
         files=tuple(dict.fromkeys(files)),
         examples=tuple(dict.fromkeys(examples))[:EXAMPLES],
-        observed="; ".join(observed),
+        observed="; ".join(dict.fromkeys(observed)),
         row_level=check.row_level,
     )
 

@@ -15,10 +15,11 @@ QUARANTINE_KEY = dg.AssetKey(["raw", "quarantine"])
 def _metadata(report: IngestReport) -> dict[str, dg.MetadataValue]:
     loaded = [r for r in report.results if r.status == "loaded"]
     rows = [
-        f"| {r.path.name} | {r.input_format} | {r.read} | {r.loaded} | {r.quarantined} | {r.duplicate} |"
+        f"| {r.path.name} | {r.input_format} | {r.read} | {r.loaded} | {r.quarantined} | {r.duplicate} "
+        f"| {', '.join(r.new_fields)} |"
         for r in loaded
     ]
-    table = "| file | format | read | loaded | quarantined | duplicate |\n|---|---|---|---|---|---|\n"
+    table = "| file | format | read | loaded | quarantined | duplicate | new fields |\n|---|---|---|---|---|---|---|\n"
     return {
         "files_loaded": dg.MetadataValue.int(len(loaded)),
         "files_skipped": dg.MetadataValue.int(len(report.results) - len(loaded)),
@@ -26,6 +27,7 @@ def _metadata(report: IngestReport) -> dict[str, dg.MetadataValue]:
         "rows_loaded": dg.MetadataValue.int(report.total("loaded")),
         "rows_quarantined": dg.MetadataValue.int(report.total("quarantined")),
         "rows_duplicate": dg.MetadataValue.int(report.total("duplicate")),
+        "new_fields": dg.MetadataValue.text(", ".join(sorted({f for r in loaded for f in r.new_fields}))),
         "files": dg.MetadataValue.md(table + "\n".join(rows) if rows else "no new files"),
     }
 
