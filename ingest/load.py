@@ -7,6 +7,7 @@ leaves either the whole file or none of it, and identical content is never loade
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,12 +156,17 @@ class IngestReport:
 
 
 def ingest_paths(
-    settings: Settings, kind: str, paths: list[Path], run_id: str, input_format: str | None = None
+    settings: Settings,
+    kind: str,
+    paths: list[Path],
+    run_id: str,
+    input_format: str | None = None,
+    on_file: Callable[[FileResult], None] | None = None,
 ) -> IngestReport:
     """Load ``paths`` as ``kind`` with one short-lived warehouse connection.
 
     An unreadable file is reported and the others still load; the caller decides whether
-    the errors fail the run.
+    the errors fail the run. ``on_file`` hears of each file once it is committed.
     """
     report = IngestReport()
     with connect(settings.warehouse, threads=settings.duckdb_threads, memory_limit=settings.duckdb_memory_limit) as con:
@@ -169,4 +175,7 @@ def ingest_paths(
                 report.results.append(ingest_file(con, path, kind, run_id, input_format))
             except ReadError as exc:
                 report.errors.append(str(exc))
+                continue
+            if on_file:
+                on_file(report.results[-1])
     return report

@@ -3,7 +3,7 @@
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from ingest.load import IngestReport, inbox_files, ingest_paths
+from ingest.load import FileResult, IngestReport, inbox_files, ingest_paths
 from orchestration.resources import WorkspaceResource
 from settings import KINDS
 
@@ -32,6 +32,16 @@ def _metadata(report: IngestReport) -> dict[str, dg.MetadataValue]:
     }
 
 
+def _log_file(context: AssetExecutionContext, r: FileResult) -> None:
+    if r.skipped_as:
+        context.log.info(f"{r.path.name}: skipped, same content as {r.skipped_as}")
+        return
+    context.log.info(
+        f"{r.path.name}: read {r.read}, loaded {r.loaded}, quarantined {r.quarantined}, duplicate {r.duplicate}"
+        + (f"; new field(s) kept in {r.kept_in}: {', '.join(r.new_fields)}" if r.new_fields else "")
+    )
+
+
 def raw_asset(kind: str) -> dg.AssetsDefinition:
     """The ingest asset of one kind; an unreadable file fails it after the others are loaded."""
 
@@ -45,7 +55,9 @@ def raw_asset(kind: str) -> dg.AssetsDefinition:
     )
     def _ingest(context: AssetExecutionContext, workspace: WorkspaceResource) -> dg.MaterializeResult:
         settings = workspace.settings()
-        report = ingest_paths(settings, kind, inbox_files(settings.inbox, kind), context.run_id)
+        report = ingest_paths(
+            settings, kind, inbox_files(settings.inbox, kind), context.run_id, on_file=lambda r: _log_file(context, r)
+        )
         for result in report.results:
             for line, reason in result.examples:
                 context.log.warning(f"{result.path}:{line}: {reason}")

@@ -153,7 +153,7 @@ def run(home: str | None, full_refresh: bool, fmt: str) -> None:
     log = settings.home / "logs" / f"run-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     click.echo(f"Running the pipeline on {settings.home} (log: {log}) ...", err=True)
-    with log.open("w") as handle, contextlib.redirect_stdout(handle), contextlib.redirect_stderr(handle):
+    with log.open("w", buffering=1) as handle, contextlib.redirect_stdout(handle), contextlib.redirect_stderr(handle):
         outcome = run_pipeline(settings, full_refresh=full_refresh)
     for warning in outcome.warnings:
         click.echo(f"warning: {warning}", err=True)
