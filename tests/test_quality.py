@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -152,3 +154,9 @@ def test_freshness_warns_about_old_data(tmp_path):
     assert fresh.passed  # newest event 26 hours old, limit 48
     assert (stale.passed, stale.severity, stale.blocks) == (False, "warn", False)  # 50 hours old
     assert stale.examples == ("newest_event=2026-01-05T10:00:00",)
+
+
+def test_definitions_and_cli_load_without_great_expectations():
+    """GX is imported only when a check runs: the UI and `prodops --help` start fast."""
+    code = "import sys, orchestration.build, orchestration.cli; assert 'great_expectations' not in sys.modules"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
