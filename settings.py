@@ -24,6 +24,10 @@ HEALTH_COMPONENTS = ("usage", "adoption", "nps", "billing", "feedback")
 PES_RATIOS = ("dau/mau", "wau/mau", "dau/wau")
 MAX_CORE_FEATURES = 10  # Pendo's limit: PES adoption is about a few key features
 NPS_DEDUP_RULES = ("latest", "first", "all")
+# Accepts what real tools emit: `$pageview`, `Order Completed`, `button_click`, `NextSong`,
+# `[Amplitude] Page Viewed`; refuses empty names, control characters and JSON blobs.
+EVENT_NAME_PATTERN = r"^[A-Za-z$\[][A-Za-z0-9 _.:/$()\[\]'&-]{0,254}$"
+SEVERITIES = ("block", "warn")
 
 DEFAULT_SETTINGS_TEXT = """\
 # prodops workspace settings. Every key is optional; PRODOPS_<KEY> overrides a scalar key.
@@ -57,6 +61,16 @@ fx_rates: {}             # e.g. {EUR: 1.08, GBP: 1.27}
 # trailing window (days) over which NPS answers and open feedback count.
 health_weights: {usage: 40, adoption: 20, nps: 15, billing: 15, feedback: 10}
 health_window_days: 90
+# Quality gates on each new batch (see README, "Data quality").
+earliest_timestamp: "2000-01-01"   # older timestamps fail the timestamp_window check
+future_tolerance_hours: 24         # timestamps later than now + this fail it too
+# event_name_pattern: a regular expression event names must match; the default accepts
+#   $pageview, Order Completed, button_click, NextSong and [Amplitude] Page Viewed
+volume_min_share: 0.1              # a batch below this share of the trailing daily median is an anomaly
+volume_window_days: 28             # days of history the trailing median is taken over
+freshness_max_age_hours: 48        # the newest event may be this old
+# block (stop the run before publish) or warn, per check; unlisted checks keep their default.
+check_severity: {referential_accounts: warn, volume: warn, freshness: warn}
 """
 
 
@@ -86,6 +100,14 @@ class Settings:
         default_factory=lambda: {"usage": 40.0, "adoption": 20.0, "nps": 15.0, "billing": 15.0, "feedback": 10.0}
     )
     health_window_days: int = 90
+    earliest_timestamp: str = "2000-01-01"
+    future_tolerance_hours: int = 24
+    event_name_pattern: str = EVENT_NAME_PATTERN
+    volume_min_share: float = 0.1
+    volume_window_days: int = 28
+    freshness_max_age_hours: int = 48
+    currencies: tuple[str, ...] = ()  # empty: every ISO 4217 code
+    check_severity: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -188,7 +210,7 @@ def _build(root: Path, raw: dict[str, Any], path: Path) -> Settings:
 def _coerce(name: str, type_name: Any, value: Any, path: Path) -> Any:
     if name == "features":
         return _features(value, path)
-    if str(type_name).startswith("dict"):
+    if name in ("fx_rates", "health_weights"):
         return _number_mapping(name, value, path)
     try:
         if "tuple" in str(type_name):
@@ -196,6 +218,10 @@ def _coerce(name: str, type_name: Any, value: Any, path: Path) -> Any:
             return tuple(str(item).strip() for item in items if str(item).strip())
         if type_name in ("int", int):
             return int(value)
+        if type_name in ("float", float):
+            return float(value)
+        if name == "check_severity":
+            return _severities(value)
         return str(value)
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"{path}: setting {name!r} has an unusable value {value!r}") from exc
@@ -256,6 +282,17 @@ def _check_revenue_and_health(settings: Settings, path: Path) -> None:
             f"{path}: health_weights takes non-negative weights for {', '.join(HEALTH_COMPONENTS)} "
             f"(not all zero){'; unknown: ' + ', '.join(unknown) if unknown else ''}"
         )
+
+
+def _severities(value: Any) -> dict[str, str]:
+    if isinstance(value, str):  # PRODOPS_CHECK_SEVERITY="volume=block,freshness=block"
+        value = dict(pair.split("=", 1) for pair in value.split(",") if pair.strip())
+    if not isinstance(value, dict):
+        raise TypeError("expected a mapping of check name to block|warn")
+    chosen = {str(k): str(v).lower() for k, v in value.items()}
+    if any(v not in SEVERITIES for v in chosen.values()):
+        raise ValueError("severities are block or warn")
+    return chosen
 
 
 def _check_timezone(zone: str, path: Path) -> None:

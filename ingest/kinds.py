@@ -34,7 +34,7 @@ class KindSpec:
     """How one kind of input looks once it is canonical.
 
     Extra fields a source carries are kept, not dropped: in ``properties`` (events) or
-    ``dimensions`` (accounts, nps, feedback), both JSON objects.
+    ``dimensions`` (accounts, nps, feedback, subscriptions), both JSON objects.
     """
 
     name: str
@@ -158,6 +158,7 @@ SPECS: dict[str, KindSpec] = {
                 Column("currency", required=True),
                 Column("discount", "DOUBLE"),
                 Column("quantity", "DOUBLE"),
+                Column("dimensions", "JSON"),
             ),
             rules=(
                 Rule("amount < 0", "'field ''amount'': ' || amount || ' is negative'"),

@@ -7,18 +7,20 @@ leaves either the whole file or none of it, and identical content is never loade
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from ingest.currency import currency_problem
-from ingest.formats import resolve_layout
+from ingest.formats import Layout, resolve_layout
 from ingest.formats.mapping import Mapping, load_mapping, mapping_next_to
 from ingest.kinds import KindSpec, spec_for
 from ingest.ledger import file_sha256, loaded_as
 from ingest.readers import ReadError, read_rows
-from ingest.validate import typed_batch_sql
+from ingest.validate import json_keys_of, typed_batch_sql
 from ingest.warehouse import connect
 from settings import Settings
 
@@ -39,10 +41,16 @@ class FileResult:
     duplicate: int = 0
     skipped_as: str | None = None  # loaded before under this path (same SHA-256)
     examples: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of quarantined rows
+    new_fields: tuple[str, ...] = ()  # fields outside the canonical layout, kept in properties/dimensions
 
     @property
     def status(self) -> str:
         return "skipped" if self.skipped_as else "loaded"
+
+    @property
+    def kept_in(self) -> str:
+        """Where new fields go: the kind's JSON column."""
+        return "properties" if self.kind == "events" else "dimensions"
 
 
 def inbox_files(inbox: Path, kind: str) -> list[Path]:
@@ -78,16 +86,30 @@ def ingest_file(
     result.skipped_as = loaded_as(con, kind, sha256)
     if result.skipped_as:
         return result
-    frame = layout.prepare(read_rows(path, layout.container), spec, path)
+    frame = read_rows(path, layout.container)
+    result.new_fields = stage_typed(con, spec, layout, frame, path)
+    _write(con, spec, path, run_id, sha256, result)
+    return result
+
+
+def stage_typed(
+    con: duckdb.DuckDBPyConnection, spec: KindSpec, layout: Layout, frame: pl.DataFrame, path: Path
+) -> tuple[str, ...]:
+    """Type and validate ``frame`` (as read from ``path``) into the temp table ``typed``.
+
+    Returns the file's fields the kind does not name (kept in properties/dimensions).
+    """
+    frame = layout.prepare(frame, spec, path)
     present = set(frame.columns)
     con.register("batch", frame)
     try:
+        if layout.container == "jsonl":
+            present |= json_keys_of(con)
         layout.check(con, spec, present, path)
         con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_batch_sql(spec, layout, present)}")
     finally:
         con.unregister("batch")
-    _write(con, spec, path, run_id, sha256, result)
-    return result
+    return layout.extra_fields(spec, present)
 
 
 def _write(
@@ -156,11 +178,13 @@ def ingest_paths(
     run_id: str,
     input_format: str | None = None,
     mapping: Mapping | None = None,
+    on_file: Callable[[FileResult], None] | None = None,
 ) -> IngestReport:
     """Load ``paths`` as ``kind`` with one short-lived warehouse connection.
 
     An unreadable file is reported and the others still load; so is billing that mixes
     currencies without exchange rates. The caller decides whether the errors fail the run.
+    ``on_file`` hears of each file once it is committed.
     """
     report = IngestReport()
     with connect(settings.warehouse, threads=settings.duckdb_threads, memory_limit=settings.duckdb_memory_limit) as con:
@@ -169,6 +193,9 @@ def ingest_paths(
                 report.results.append(ingest_file(con, path, kind, run_id, input_format, mapping))
             except ReadError as exc:
                 report.errors.append(str(exc))
+                continue
+            if on_file:
+                on_file(report.results[-1])
         if kind == "subscriptions" and (problem := currency_problem(con, settings)):
             report.errors.append(problem)
     return report

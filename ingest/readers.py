@@ -1,12 +1,17 @@
 """Readers: one file in, one polars frame out, with the line and the raw text of each row.
 
-Every reader keeps ``_line`` (1-based line in the file; for CSV the line of the record,
-counting the header as line 1) and ``_raw`` (the row as text) so a quarantined row can
-be shown and replayed exactly as it came.
+Every reader keeps ``_line`` (1-based line in the file; for CSV the line where the record
+starts, counting the header as line 1, so a quoted newline moves later records down),
+``_raw`` (the row as text) so a quarantined row can be shown and replayed exactly as it
+came, and ``_problem`` (why the row could not even be read, e.g. bytes that are not UTF-8;
+NULL for a readable row). A byte-order mark is dropped; CRLF line ends are accepted.
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 from pathlib import Path
 
 import polars as pl
@@ -31,23 +36,87 @@ def container_of(path: Path) -> str:
 def read_rows(path: Path, fmt: str) -> pl.DataFrame:
     """All non-blank rows of ``path`` with ``_line`` and ``_raw``; CSV/Parquet keep their columns."""
     try:
-        if fmt == "jsonl":
-            return _read_lines(path)
-        if fmt == "csv":
-            return _read_csv(path)
-        return _read_parquet(path)
-    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
+        if path.stat().st_size == 0:
+            frame = pl.DataFrame(schema={"_line": pl.Int64, "_raw": pl.String})
+        elif fmt == "jsonl":
+            frame = _read_lines(path)
+        elif fmt == "csv":
+            frame = _read_csv(path)
+        else:
+            frame = _read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError, EOFError, gzip.BadGzipFile) as exc:
         raise ReadError(f"{path}: cannot be read as {fmt}: {str(exc).splitlines()[0]}") from exc
+    if "_problem" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("_problem"))
+    return frame
+
+
+def _is_utf8_error(exc: Exception) -> bool:
+    return "utf" in str(exc).lower()
 
 
 def _read_lines(path: Path) -> pl.DataFrame:
-    frame = pl.scan_lines(path, name="_raw", row_index_name="_line", row_index_offset=1).collect()
+    try:
+        frame = pl.scan_lines(path, name="_raw", row_index_name="_line", row_index_offset=1).collect()
+    except pl.exceptions.ComputeError as exc:
+        if not _is_utf8_error(exc):
+            raise
+        frame = _decode_lines(_file_bytes(path))
+    frame = frame.with_columns(pl.col("_raw").str.strip_prefix("\ufeff").str.strip_suffix("\r"))
     return frame.filter(pl.col("_raw").str.strip_chars() != "").with_columns(pl.col("_line").cast(pl.Int64))
 
 
+def _decode_lines(data: bytes) -> pl.DataFrame:
+    """Line by line, so only the lines that are not UTF-8 are lost to quarantine, not the file."""
+    lines, raws, problems = [], [], []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            raws.append(line.decode("utf-8"))
+            problems.append(None)
+        except UnicodeDecodeError as exc:
+            raws.append(line.decode("utf-8", errors="replace"))
+            problems.append(f"line is not valid UTF-8 (byte 0x{line[exc.start]:02x} at column {exc.start + 1})")
+        lines.append(number)
+    return pl.DataFrame({"_line": lines, "_raw": raws, "_problem": problems}, schema_overrides={"_problem": pl.String})
+
+
+def _file_bytes(path: Path) -> bytes:
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
 def _read_csv(path: Path) -> pl.DataFrame:
-    frame = pl.read_csv(path, infer_schema=False, row_index_name="_line", row_index_offset=2)
-    return _with_raw(frame)
+    problem = None
+    try:
+        frame = pl.read_csv(path, infer_schema=False, row_index_name="_line", row_index_offset=2)
+    except pl.exceptions.ComputeError as exc:
+        if not _is_utf8_error(exc):
+            raise
+        frame = pl.read_csv(path, infer_schema=False, row_index_name="_line", row_index_offset=2, encoding="utf8-lossy")
+        problem = "row is not valid UTF-8"
+    frame = frame.rename({c: c.removeprefix("\ufeff") for c in frame.columns})
+    starts = _record_start_lines(path, frame.height)
+    if starts is not None:
+        frame = frame.with_columns(pl.Series("_line", starts, dtype=pl.Int64))
+    frame = _with_raw(frame)
+    if problem:
+        bad = pl.col("_raw").str.contains("\ufffd", literal=True)
+        frame = frame.with_columns(pl.when(bad).then(pl.lit(problem)).otherwise(None).alias("_problem"))
+    return frame
+
+
+def _record_start_lines(path: Path, records: int) -> list[int] | None:
+    """The line each record starts on, when a quoted field holds a newline (else None: line = index + 2)."""
+    data = _file_bytes(path)
+    if data.count(b"\n") <= records + 1:
+        return None
+    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""))
+    starts, line = [], 1
+    for row in reader:
+        if row:
+            starts.append(line)
+        line = reader.line_num + 1
+    return starts[1:] if len(starts) == records + 1 else None
 
 
 def _read_parquet(path: Path) -> pl.DataFrame:
@@ -57,6 +126,6 @@ def _read_parquet(path: Path) -> pl.DataFrame:
 
 
 def _with_raw(frame: pl.DataFrame) -> pl.DataFrame:
-    columns = [c for c in frame.columns if c != "_line"]
+    columns = [c for c in frame.columns if c not in ("_line", "_problem")]
     raw = pl.struct(columns).struct.json_encode() if columns else pl.lit("{}")
     return frame.with_columns(raw.alias("_raw"), pl.col("_line").cast(pl.Int64))

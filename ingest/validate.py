@@ -11,6 +11,8 @@ DuckDB: no Python touches a row.
 
 from __future__ import annotations
 
+import duckdb
+
 from ingest.formats.layout import Layout, quote
 from ingest.kinds import Column, KindSpec
 
@@ -43,7 +45,11 @@ def _column_reasons(column: Column, layout: Layout, key_optional: bool) -> list[
 
 
 def typed_batch_sql(spec: KindSpec, layout: Layout, present: set[str]) -> str:
-    """SELECT producing ``_line, _raw, <canonical columns>, _key, _reason`` from ``batch``."""
+    """SELECT producing ``_line, _raw, <canonical columns>, _key, _reason`` from ``batch``.
+
+    A row the reader could not decode (``_problem``, e.g. bytes that are not UTF-8) has that
+    one reason.
+    """
     jsonl = layout.container == "jsonl"
     key_optional = layout.key_optional and spec.key is not None
 
@@ -62,8 +68,7 @@ def typed_batch_sql(spec: KindSpec, layout: Layout, present: set[str]) -> str:
     reasons = [r for c in spec.columns for r in _column_reasons(c, layout, key_optional and c.name == spec.key)]
     reasons += [f"CASE WHEN coalesce({rule.failing_sql}, false) THEN {rule.reason} END" for rule in spec.rules]
     reason = f"nullif(concat_ws('; ', {', '.join(reasons)}), '')"
-    if jsonl:  # an unreadable line has one reason, not one per missing field
-        reason = f"CASE WHEN _is_object THEN {reason} ELSE _json_problem END"
+    reason = f"CASE WHEN _is_object THEN {reason} ELSE _json_problem END"  # an unreadable row: one reason
     content = "md5(json_array(" + ", ".join(f'"{c}"' for c in spec.content_columns) + ")::VARCHAR)"
     key = f'coalesce("{spec.key}", _content_key)' if spec.key else "_content_key"
     json_problem = (
@@ -74,7 +79,7 @@ def typed_batch_sql(spec: KindSpec, layout: Layout, present: set[str]) -> str:
     )
     columns = ", ".join(f'{key} AS "{c}"' if key_optional and c == spec.key else f'"{c}"' for c in spec.column_names)
     return f"""
-WITH checked AS (SELECT *, {json_problem} AS _json_problem FROM batch),
+WITH checked AS (SELECT *, coalesce(_problem, {json_problem}) AS _json_problem FROM batch),
 parsed AS (SELECT *, _json_problem IS NULL AS _is_object FROM checked),
 source AS (
   SELECT _line, _raw, _is_object, _json_problem,
@@ -92,3 +97,12 @@ SELECT _line, _raw, {columns}, {key} AS _key,
        {reason} AS _reason
 FROM keyed
 """
+
+
+def json_keys_of(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The top-level keys of the registered ``batch``'s JSON lines: the file's fields."""
+    rows = con.execute(
+        "SELECT DISTINCT unnest(json_keys(_raw)) FROM batch "
+        "WHERE _problem IS NULL AND json_valid(_raw) AND json_type(_raw) = 'OBJECT'"
+    ).fetchall()
+    return {row[0] for row in rows}

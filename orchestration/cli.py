@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from orchestration.commands import insights, pipeline, query, server, voc
+from orchestration.commands import insights, pipeline, quarantine, query, server, voc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -29,6 +29,7 @@ for command in (
     pipeline.ingest,
     pipeline.run,
     pipeline.summary,
+    quarantine.quarantine,
     query.sql,
     insights.retention,
     insights.stickiness,

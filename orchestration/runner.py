@@ -27,11 +27,18 @@ run_coordinator:
 
 @dataclass
 class RunOutcome:
-    """The run's id, whether it succeeded, one message per failed step, and each step's seconds."""
+    """The run's id, whether it succeeded, one message per failed step and per failed check,
+    and each step's seconds.
+
+    ``failed_checks`` holds blocking failures first; ``warnings`` the checks that failed
+    with severity warn (they did not stop the run).
+    """
 
     run_id: str
     success: bool
     failures: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     step_seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -64,7 +71,27 @@ def run_pipeline(settings: Settings, *, full_refresh: bool = False) -> RunOutcom
         for event in result.all_events
         if event.is_step_success and event.step_key
     }
-    return RunOutcome(result.run_id, result.success, failures, seconds)
+    evaluations = [
+        e.asset_check_evaluation_data
+        for e in result.all_events
+        if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION and not e.asset_check_evaluation_data.passed
+    ]
+    return RunOutcome(
+        run_id=result.run_id,
+        success=result.success,
+        failures=failures,
+        failed_checks=[_check_text(e) for e in evaluations if e.severity == dg.AssetCheckSeverity.ERROR],
+        warnings=[_check_text(e) for e in evaluations if e.severity != dg.AssetCheckSeverity.ERROR],
+        step_seconds=seconds,
+    )
+
+
+def _check_text(evaluation: dg.AssetCheckEvaluation) -> str:
+    if evaluation.description:
+        return evaluation.description
+    name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+    count = evaluation.metadata.get("dagster_dbt/failed_row_count")
+    return f"{name}: {count.value} failing row(s)" if count is not None else f"{name}: failed"
 
 
 def _failure_text(event: dg.DagsterEvent) -> str:

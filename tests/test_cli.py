@@ -84,6 +84,7 @@ def test_ingest_prints_counts_per_file(tmp_path):
             "loaded": 1,
             "quarantined": 1,
             "duplicate": 1,
+            "new_fields": "",
         }
     ]
     again = prodops("ingest", "--home", str(tmp_path / "ws"), "--format", "json", str(path))

@@ -412,7 +412,7 @@ def test_mapping_for_a_survey_csv_with_free_text_headers(con, tmp_path):
         ("timezone: Mars/Base\n", "timezone: 'Mars/Base' is not a known IANA zone"),
         ("timestamp_format: sometimes\n", "timestamp_format: 'sometimes' is not epoch_s, epoch_ms, iso"),
         ("kind: nps\ncolumns: {rating: x}\n", "columns: rating not field(s) of nps"),
-        ("kind: subscriptions\ndimensions: [x]\n", "subscriptions keeps no extra columns"),
+        ("kind: invoices\ndimensions: [x]\n", "invoices keeps no extra columns"),
     ],
 )
 def test_unusable_mapping_files_name_file_and_key(tmp_path, text, message):

@@ -76,13 +76,19 @@ class Layout:
         """How reasons name the field: the canonical name, plus the file's name if it differs."""
         return repr(column.name)
 
+    def extra_fields(self, spec: KindSpec, present: set[str]) -> tuple[str, ...]:
+        """The file's fields the kind does not name (schema drift): kept, and reported."""
+        if spec.extras_column is None:
+            return ()
+        return tuple(sorted(c for c in present if c not in spec.column_names and not c.startswith("_")))
+
     def extras(self, spec: KindSpec, present: set[str]) -> str | None:
         """SQL for a JSON object of the extra fields kept in ``properties``/``dimensions``."""
-        if self.container == "jsonl" or spec.extras_column is None:
-            return None
-        others = sorted(c for c in present if c not in spec.column_names and not c.startswith("_"))
+        others = self.extra_fields(spec, present)
         if not others:
             return None
+        if self.container == "jsonl":
+            return "json_object(" + ", ".join(f"{quote(c)}, json_extract(_raw, {json_path(c)})" for c in others) + ")"
         return "json_object(" + ", ".join(f'{quote(c)}, "{c}"' for c in others) + ")"
 
     def prepare(self, frame: pl.DataFrame, spec: KindSpec, path: Path) -> pl.DataFrame:
@@ -95,5 +101,7 @@ class Layout:
             return  # JSON lines name their fields per row; a missing field quarantines that row
         missing = [c for c in spec.required if c not in present]
         if missing:
-            found = ", ".join(sorted(c for c in present if not c.startswith("_"))) or "none"
-            raise ReadError(f"{path}: required column(s) {', '.join(missing)} missing (found: {found})")
+            found = [c for c in present if not c.startswith("_")]
+            hint = next((f"; is it delimited by {d!r}?" for d in ";\t|" if len(found) == 1 and d in found[0]), "")
+            listed = ", ".join(sorted(found)) or "none"
+            raise ReadError(f"{path}: required column(s) {', '.join(missing)} missing (found: {listed}){hint}")

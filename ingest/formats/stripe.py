@@ -75,7 +75,7 @@ def to_canonical(frame: pl.DataFrame, kind: str, path: Path) -> pl.DataFrame:
     if found != kind:
         raise ReadError(f"{path}: a Stripe {found} export cannot be loaded as {kind}; use --kind {found}")
     canonical = _subscriptions(frame) if kind == "subscriptions" else _invoices(frame)
-    return frame.select("_line", "_raw", *canonical)
+    return frame.select("_line", "_raw", "_problem", *canonical)
 
 
 def _text(frame: pl.DataFrame, *names: str) -> pl.Expr:

@@ -28,6 +28,9 @@ class VendorLayout(Layout):
     def text(self, column: Column, present: set[str]) -> str:
         return self.fields.get(column.name, "NULL::VARCHAR")
 
+    def extra_fields(self, spec: KindSpec, present: set[str]) -> tuple[str, ...]:
+        return ()  # the layout maps the exporter's fields itself (its properties, traits)
+
     def typed(self, column: Column, text: str) -> str:
         return iso_to_utc(text) if column.sql_type == "TIMESTAMP" else super().typed(column, text)
 

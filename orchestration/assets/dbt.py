@@ -10,6 +10,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from orchestration.dbt_project import dbt_build_args
 from orchestration.resources import WorkspaceResource
+from quality.dbt_tests import describe_failures
 
 LAYERS = ("staging", "intermediate", "marts")
 
@@ -42,7 +43,13 @@ def build_dbt_assets(manifest: Path) -> dg.AssetsDefinition:
     def dbt_models(
         context: AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource, config: DbtRunConfig
     ) -> Iterator[Any]:
-        args = dbt_build_args(workspace.settings(), full_refresh=config.full_refresh)
-        yield from dbt.cli(args, context=context).stream()
+        settings = workspace.settings()
+        args = dbt_build_args(settings, full_refresh=config.full_refresh)
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
+        yield from invocation.stream()
+        if not invocation.is_successful():
+            results, manifest = (invocation.get_artifact(a) for a in ("run_results.json", "manifest.json"))
+            failures = describe_failures(results, manifest, settings.warehouse)
+            raise dg.Failure(description="dbt build failed:\n" + "\n".join(failures or ["see the run's log"]))
 
     return dbt_models

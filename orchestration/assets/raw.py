@@ -15,10 +15,11 @@ QUARANTINE_KEY = dg.AssetKey(["raw", "quarantine"])
 def _metadata(report: IngestReport) -> dict[str, dg.MetadataValue]:
     loaded = [r for r in report.results if r.status == "loaded"]
     rows = [
-        f"| {r.path.name} | {r.input_format} | {r.read} | {r.loaded} | {r.quarantined} | {r.duplicate} |"
+        f"| {r.path.name} | {r.input_format} | {r.read} | {r.loaded} | {r.quarantined} | {r.duplicate} "
+        f"| {', '.join(r.new_fields)} |"
         for r in loaded
     ]
-    table = "| file | format | read | loaded | quarantined | duplicate |\n|---|---|---|---|---|---|\n"
+    table = "| file | format | read | loaded | quarantined | duplicate | new fields |\n|---|---|---|---|---|---|---|\n"
     return {
         "formats": dg.MetadataValue.json(_by_format(loaded)),
         "files_loaded": dg.MetadataValue.int(len(loaded)),
@@ -27,6 +28,7 @@ def _metadata(report: IngestReport) -> dict[str, dg.MetadataValue]:
         "rows_loaded": dg.MetadataValue.int(report.total("loaded")),
         "rows_quarantined": dg.MetadataValue.int(report.total("quarantined")),
         "rows_duplicate": dg.MetadataValue.int(report.total("duplicate")),
+        "new_fields": dg.MetadataValue.text(", ".join(sorted({f for r in loaded for f in r.new_fields}))),
         "files": dg.MetadataValue.md(table + "\n".join(rows) if rows else "no new files"),
     }
 
@@ -40,6 +42,16 @@ def _by_format(results: list[FileResult]) -> dict[str, dict[str, int]]:
         for name in ("read", "loaded", "quarantined", "duplicate"):
             counts[name] += getattr(r, name)
     return out
+
+
+def _log_file(context: AssetExecutionContext, r: FileResult) -> None:
+    if r.skipped_as:
+        context.log.info(f"{r.path.name}: skipped, same content as {r.skipped_as}")
+        return
+    context.log.info(
+        f"{r.path.name}: read {r.read}, loaded {r.loaded}, quarantined {r.quarantined}, duplicate {r.duplicate}"
+        + (f"; new field(s) kept in {r.kept_in}: {', '.join(r.new_fields)}" if r.new_fields else "")
+    )
 
 
 def raw_asset(kind: str) -> dg.AssetsDefinition:
@@ -56,7 +68,9 @@ def raw_asset(kind: str) -> dg.AssetsDefinition:
     )
     def _ingest(context: AssetExecutionContext, workspace: WorkspaceResource) -> dg.MaterializeResult:
         settings = workspace.settings()
-        report = ingest_paths(settings, kind, inbox_files(settings.inbox, kind), context.run_id)
+        report = ingest_paths(
+            settings, kind, inbox_files(settings.inbox, kind), context.run_id, on_file=lambda r: _log_file(context, r)
+        )
         for result in report.results:
             for line, reason in result.examples:
                 context.log.warning(f"{result.path}:{line}: {reason}")

@@ -127,11 +127,13 @@ def ingest(
             report = ingest_paths(settings, file_kind, files, run_id, input_format, parsed)
         errors += report.errors
         for r in report.results:
-            rows.append([str(r.path), file_kind, r.status, r.read, r.loaded, r.quarantined, r.duplicate])
+            new_fields = ", ".join(r.new_fields)
+            rows.append([str(r.path), file_kind, r.status, r.read, r.loaded, r.quarantined, r.duplicate, new_fields])
             if fmt == "table":
-                errors_shown = [f"  {r.path}:{line}: {reason}" for line, reason in r.examples]
-                rows.extend([[text, "", "", None, None, None, None] for text in errors_shown])
-    columns = ["file", "kind", "status", "read", "loaded", "quarantined", "duplicate"]
+                notes = [f"  {r.path}:{line}: {reason}" for line, reason in r.examples]
+                notes += [f"  {r.path}: new field(s) kept in {r.kept_in}: {new_fields}"] if new_fields else []
+                rows.extend([[text, "", "", None, None, None, None, ""] for text in notes])
+    columns = ["file", "kind", "status", "read", "loaded", "quarantined", "duplicate", "new_fields"]
     click.echo(render(columns, rows, fmt))
     if errors:
         for error in errors:
@@ -188,9 +190,13 @@ def run(home: str | None, full_refresh: bool, fmt: str) -> None:
     log = settings.home / "logs" / f"run-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     click.echo(f"Running the pipeline on {settings.home} (log: {log}) ...", err=True)
-    with log.open("w") as handle, contextlib.redirect_stdout(handle), contextlib.redirect_stderr(handle):
+    with log.open("w", buffering=1) as handle, contextlib.redirect_stdout(handle), contextlib.redirect_stderr(handle):
         outcome = run_pipeline(settings, full_refresh=full_refresh)
+    for warning in outcome.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if not outcome.success:
+        for check in outcome.failed_checks:
+            click.echo(f"check failed: {check}", err=True)
         for failure in outcome.failures:
             click.echo(f"failed: {failure}", err=True)
         raise click.ClickException(f"run {outcome.run_id} failed; the serving copy was not changed (log: {log})")
