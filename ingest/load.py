@@ -19,7 +19,7 @@ from ingest.formats import Layout, resolve_layout
 from ingest.formats.mapping import Mapping, load_mapping, mapping_next_to
 from ingest.kinds import KindSpec, spec_for
 from ingest.ledger import file_sha256, loaded_as
-from ingest.readers import ReadError, read_rows
+from ingest.readers import ReadError, iter_rows
 from ingest.validate import json_keys_of, typed_batch_sql
 from ingest.warehouse import connect
 from settings import Settings
@@ -86,56 +86,28 @@ def ingest_file(
     result.skipped_as = loaded_as(con, kind, sha256)
     if result.skipped_as:
         return result
-    frame = read_rows(path, layout.container)
-    result.new_fields = stage_typed(con, spec, layout, frame, path)
-    _write(con, spec, path, run_id, sha256, result)
+    _load(con, spec, layout, path, run_id, sha256, result)
     return result
 
 
-def stage_typed(
-    con: duckdb.DuckDBPyConnection, spec: KindSpec, layout: Layout, frame: pl.DataFrame, path: Path
-) -> tuple[str, ...]:
-    """Type and validate ``frame`` (as read from ``path``) into the temp table ``typed``.
-
-    Returns the file's fields the kind does not name (kept in properties/dimensions).
-    """
-    frame = layout.prepare(frame, spec, path)
-    present = set(frame.columns)
-    con.register("batch", frame)
-    try:
-        if layout.container == "jsonl":
-            present |= json_keys_of(con)
-        layout.check(con, spec, present, path)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_batch_sql(spec, layout, present)}")
-    finally:
-        con.unregister("batch")
-    return layout.extra_fields(spec, present)
-
-
-def _write(
-    con: duckdb.DuckDBPyConnection, spec: KindSpec, path: Path, run_id: str, sha256: str, result: FileResult
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    spec: KindSpec,
+    layout: Layout,
+    path: Path,
+    run_id: str,
+    sha256: str,
+    result: FileResult,
 ) -> None:
+    """Every batch of the file, then its ledger row, in one transaction."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    columns = ", ".join(f'"{c}"' for c in spec.column_names)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(
-            "INSERT INTO raw.quarantine SELECT ?, ?, _line, _reason, _raw, ?, ? FROM typed WHERE _reason IS NOT NULL",
-            [spec.name, str(path), run_id, now],
-        )
-        result.loaded = con.execute(
-            f"""INSERT INTO {spec.table} ({columns}, _key, _file, _line, _run_id, _loaded_at)
-            SELECT {columns}, _key, ?, _line, ?, ? FROM typed t
-            WHERE _reason IS NULL
-              AND NOT EXISTS (SELECT 1 FROM {spec.table} r WHERE r._key = t._key)
-            QUALIFY row_number() OVER (PARTITION BY _key ORDER BY _line) = 1""",
-            [str(path), run_id, now],
-        ).fetchone()[0]
-        result.read, result.quarantined = con.execute("SELECT count(*), count(_reason) FROM typed").fetchone()
+        for index, frame in enumerate(iter_rows(path, layout.container)):
+            fields = stage_typed(con, spec, layout, frame, path, check=index == 0)
+            result.new_fields = tuple(sorted({*result.new_fields, *fields}))
+            _write_batch(con, spec, path, run_id, now, result)
         result.duplicate = result.read - result.quarantined - result.loaded
-        result.examples = con.execute(
-            "SELECT _line, _reason FROM typed WHERE _reason IS NOT NULL ORDER BY _line LIMIT 3"
-        ).fetchall()
         con.execute(
             "INSERT INTO raw.load_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -158,6 +130,78 @@ def _write(
         raise
     finally:
         con.execute("DROP TABLE IF EXISTS typed")
+
+
+def stage_typed(
+    con: duckdb.DuckDBPyConnection,
+    spec: KindSpec,
+    layout: Layout,
+    frame: pl.DataFrame,
+    path: Path,
+    *,
+    check: bool = True,
+) -> tuple[str, ...]:
+    """Type and validate ``frame`` (as read from ``path``) into the temp table ``typed``.
+
+    ``check`` tests the file's columns (the first batch of a file speaks for it). Returns
+    the fields the kind does not name (kept in properties/dimensions).
+    """
+    frame = layout.prepare(frame, spec, path)
+    present = set(frame.columns)
+    con.register("batch", frame)
+    try:
+        if layout.container == "jsonl":
+            present |= json_keys_of(con)
+        if check:
+            layout.check(con, spec, present, path)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_batch_sql(spec, layout, present)}")
+    finally:
+        con.unregister("batch")
+    return layout.extra_fields(spec, present)
+
+
+def _write_batch(
+    con: duckdb.DuckDBPyConnection, spec: KindSpec, path: Path, run_id: str, now: dt.datetime, result: FileResult
+) -> None:
+    """Quarantine the batch's bad rows and insert its good ones whose key is new; add up the counts."""
+    columns = ", ".join(f'"{c}"' for c in spec.column_names)
+    con.execute(
+        "INSERT INTO raw.quarantine SELECT ?, ?, _line, _reason, _raw, ?, ? FROM typed WHERE _reason IS NOT NULL",
+        [spec.name, str(path), run_id, now],
+    )
+    result.loaded += con.execute(
+        f"""INSERT INTO {spec.table} ({columns}, _key, _file, _line, _run_id, _loaded_at)
+        SELECT {columns}, _key, ?, _line, ?, ? FROM typed t
+        WHERE _reason IS NULL
+          AND NOT EXISTS (SELECT 1 FROM {spec.table} r WHERE r._key = t._key{_same_time_window(con, spec)})
+        QUALIFY row_number() OVER (PARTITION BY _key ORDER BY _line) = 1""",
+        [str(path), run_id, now],
+    ).fetchone()[0]
+    read, quarantined = con.execute("SELECT count(*), count(_reason) FROM typed").fetchone()
+    result.read += read
+    result.quarantined += quarantined
+    if len(result.examples) < 3:
+        result.examples += con.execute(
+            "SELECT _line, _reason FROM typed WHERE _reason IS NOT NULL ORDER BY _line LIMIT ?",
+            [3 - len(result.examples)],
+        ).fetchall()
+
+
+def _same_time_window(con: duckdb.DuckDBPyConnection, spec: KindSpec) -> str:
+    """For events, look for an earlier copy only among events of the batch's time range.
+
+    A re-delivered event carries the same time (an exporter's id, or the content key that
+    includes the time), and raw.events is stored roughly in time order, so DuckDB skips every
+    row group outside the range: checking a batch costs its own size, not the history's.
+    An id re-sent with another time is loaded again and stopped by the history-wide unique
+    test on raw.events (a blocking dbt test).
+    """
+    if spec.name != "events":
+        return ""
+    low, high = con.execute('SELECT min("timestamp"), max("timestamp") FROM typed WHERE _reason IS NULL').fetchone()
+    if low is None:
+        return ""
+    return f""" AND r."timestamp" BETWEEN TIMESTAMP '{low}' AND TIMESTAMP '{high}'"""
 
 
 @dataclass

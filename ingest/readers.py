@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -34,36 +35,58 @@ def container_of(path: Path) -> str:
 
 
 def read_rows(path: Path, fmt: str) -> pl.DataFrame:
-    """All non-blank rows of ``path`` with ``_line`` and ``_raw``; CSV/Parquet keep their columns."""
+    """All rows of a CSV or Parquet file (or an empty file) with ``_line``, ``_raw``, ``_problem``
+    and the file's own columns; JSON lines are read by ``iter_rows``."""
     try:
         if path.stat().st_size == 0:
             frame = pl.DataFrame(schema={"_line": pl.Int64, "_raw": pl.String})
-        elif fmt == "jsonl":
-            frame = _read_lines(path)
         elif fmt == "csv":
             frame = _read_csv(path)
         else:
             frame = _read_parquet(path)
     except (pl.exceptions.PolarsError, OSError, EOFError, gzip.BadGzipFile) as exc:
         raise ReadError(f"{path}: cannot be read as {fmt}: {str(exc).splitlines()[0]}") from exc
-    if "_problem" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, pl.String).alias("_problem"))
-    return frame
+    return _with_problem(frame)
+
+
+BATCH_ROWS = 1_000_000  # lines per batch of a large JSON-lines file: memory stays bounded
+
+
+def iter_rows(path: Path, fmt: str, batch_rows: int | None = None) -> Iterator[pl.DataFrame]:
+    """``read_rows`` in batches: JSON lines stream ``batch_rows`` lines at a time, other
+    formats come as one frame. Line numbers are the file's whatever the batch."""
+    if fmt != "jsonl" or path.stat().st_size == 0:
+        yield read_rows(path, fmt)
+        return
+    last_line = 0
+    try:
+        lines = pl.scan_lines(path, name="_raw", row_index_name="_line", row_index_offset=1)
+        for batch in lines.collect_batches(chunk_size=batch_rows or BATCH_ROWS):
+            last_line = int(batch["_line"][-1]) if batch.height else last_line
+            yield _with_problem(_clean_lines(batch))
+    except pl.exceptions.ComputeError as exc:
+        if not _is_utf8_error(exc):
+            raise ReadError(f"{path}: cannot be read as {fmt}: {str(exc).splitlines()[0]}") from exc
+        decoded = _decode_lines(_file_bytes(path))  # only the lines not yielded yet
+        yield _clean_lines(decoded.filter(pl.col("_line") > last_line))
+    except (pl.exceptions.PolarsError, OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise ReadError(f"{path}: cannot be read as {fmt}: {str(exc).splitlines()[0]}") from exc
+
+
+def _with_problem(frame: pl.DataFrame) -> pl.DataFrame:
+    if "_problem" in frame.columns:
+        return frame
+    return frame.with_columns(pl.lit(None, pl.String).alias("_problem"))
+
+
+def _clean_lines(frame: pl.DataFrame) -> pl.DataFrame:
+    """Without a byte-order mark, CR line ends and blank lines; 64-bit line numbers."""
+    frame = frame.with_columns(pl.col("_raw").str.strip_prefix("\ufeff").str.strip_suffix("\r"))
+    return frame.filter(pl.col("_raw").str.strip_chars() != "").with_columns(pl.col("_line").cast(pl.Int64))
 
 
 def _is_utf8_error(exc: Exception) -> bool:
     return "utf" in str(exc).lower()
-
-
-def _read_lines(path: Path) -> pl.DataFrame:
-    try:
-        frame = pl.scan_lines(path, name="_raw", row_index_name="_line", row_index_offset=1).collect()
-    except pl.exceptions.ComputeError as exc:
-        if not _is_utf8_error(exc):
-            raise
-        frame = _decode_lines(_file_bytes(path))
-    frame = frame.with_columns(pl.col("_raw").str.strip_prefix("\ufeff").str.strip_suffix("\r"))
-    return frame.filter(pl.col("_raw").str.strip_chars() != "").with_columns(pl.col("_line").cast(pl.Int64))
 
 
 def _decode_lines(data: bytes) -> pl.DataFrame:

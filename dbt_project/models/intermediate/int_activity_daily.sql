@@ -9,11 +9,7 @@
 with activity as (
     select * from {{ ref('int_events') }}
     where is_activity
-    {% if is_incremental() %}
-      and activity_date >= (
-          select {{ dbt.dateadd('day', -var('lookback_days'), 'max(activity_date)') }} from {{ this }}
-      )
-    {% endif %}
+    {{ lookback_filter() }}
 )
 select
     person_id,
