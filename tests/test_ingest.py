@@ -161,12 +161,16 @@ def test_a_file_read_in_batches_counts_and_dedups_like_one(con, tmp_path, monkey
     import ingest.readers
 
     monkeypatch.setattr(ingest.readers, "BATCH_ROWS", 2)
-    path = write_jsonl(tmp_path / "big.jsonl", [
-        event("a", "x", "2026-01-01T00:00:00Z", "u"), event("b", "x", "2026-01-02T00:00:00Z", "u"),
-        "not json",  # line 3, second batch
-        event("a", "x", "2026-01-01T00:00:00Z", "u"),  # line 4: a duplicate of line 1, in another batch
-        event("c", "x", "2026-01-03T00:00:00Z", "u"),
-    ])
+    path = write_jsonl(
+        tmp_path / "big.jsonl",
+        [
+            event("a", "x", "2026-01-01T00:00:00Z", "u"),
+            event("b", "x", "2026-01-02T00:00:00Z", "u"),
+            "not json",  # line 3, second batch
+            event("a", "x", "2026-01-01T00:00:00Z", "u"),  # line 4: a duplicate of line 1, in another batch
+            event("c", "x", "2026-01-03T00:00:00Z", "u"),
+        ],
+    )
     result = ingest_file(con, path, "events", "r")
     assert (result.read, result.loaded, result.quarantined, result.duplicate) == (5, 3, 1, 1)
     assert result.examples == [(3, "line is not valid JSON")]
