@@ -3,6 +3,7 @@
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from metrics.pii import workspace_salt
 from metrics.serving import publish
 from orchestration.resources import WorkspaceResource
 
@@ -23,7 +24,7 @@ def build_publish_asset(upstream: dg.AssetsDefinition) -> dg.AssetsDefinition:
     )
     def serving_analytics(context: AssetExecutionContext, workspace: WorkspaceResource) -> dg.MaterializeResult:
         settings = workspace.settings()
-        counts = publish(settings.warehouse, settings.serving_db, context.run_id)
+        counts = publish(settings.warehouse, settings.serving_db, context.run_id, workspace_salt(settings.pii_salt_file))
         table = "| table | rows |\n|---|---|\n" + "\n".join(f"| {t} | {n} |" for t, n in counts.items())
         return dg.MaterializeResult(metadata={"path": str(settings.serving_db), "tables": dg.MetadataValue.md(table)})
 
