@@ -67,20 +67,40 @@ def _pii_exports(settings, day: int) -> None:
     """A Segment export and account, NPS and feedback files that carry emails, names and phones."""
     ts = f"2026-01-{day:02d}T10:00:00Z"
     segment = [
-        {"type": "identify", "userId": "ann@acme.com", "anonymousId": f"anon-ann-{day}", "messageId": f"id-{day}",
-         "timestamp": ts, "traits": {"email": "ann@acme.com", "name": "Ann Example", "phone": "+1 555 0100"}},
-        {"type": "track", "event": "report_created", "userId": "ann@acme.com", "messageId": f"tr-{day}",
-         "timestamp": ts, "context": {"groupId": "bob@globex.com"},
-         "properties": {"contact_email": "bob@globex.com", "first_name": "Bob Builder"}},
+        {
+            "type": "identify",
+            "userId": "ann@acme.com",
+            "anonymousId": f"anon-ann-{day}",
+            "messageId": f"id-{day}",
+            "timestamp": ts,
+            "traits": {"email": "ann@acme.com", "name": "Ann Example", "phone": "+1 555 0100"},
+        },
+        {
+            "type": "track",
+            "event": "report_created",
+            "userId": "ann@acme.com",
+            "messageId": f"tr-{day}",
+            "timestamp": ts,
+            "context": {"groupId": "bob@globex.com"},
+            "properties": {"contact_email": "bob@globex.com", "first_name": "Bob Builder"},
+        },
     ]
     write_jsonl(settings.inbox_dir("events") / f"segment-{day}.jsonl", segment)
-    write_csv(settings.inbox_dir("accounts") / f"accounts-{day}.csv", ["account_id", "name", "plan", "dimensions"],
-              [["a1", "Acme Corporation", "pro", json.dumps({"owner_email": "ann@acme.com"})]])
-    write_csv(settings.inbox_dir("nps") / f"nps-{day}.csv", ["response_id", "respondent_id", "score", "responded_at",
-                                                             "comment"],
-              [[f"r{day}", "ann@acme.com", 9, ts, "Great, call Ann Example at ann@acme.com"]])
-    write_csv(settings.inbox_dir("feedback") / f"feedback-{day}.csv", ["feedback_id", "created_at", "type", "title"],
-              [[f"f{day}", ts, "email bob@globex.com", "Bob Builder wants exports"]])
+    write_csv(
+        settings.inbox_dir("accounts") / f"accounts-{day}.csv",
+        ["account_id", "name", "plan", "dimensions"],
+        [["a1", "Acme Corporation", "pro", json.dumps({"owner_email": "ann@acme.com"})]],
+    )
+    write_csv(
+        settings.inbox_dir("nps") / f"nps-{day}.csv",
+        ["response_id", "respondent_id", "score", "responded_at", "comment"],
+        [[f"r{day}", "ann@acme.com", 9, ts, "Great, call Ann Example at ann@acme.com"]],
+    )
+    write_csv(
+        settings.inbox_dir("feedback") / f"feedback-{day}.csv",
+        ["feedback_id", "created_at", "type", "title"],
+        [[f"f{day}", ts, "email bob@globex.com", "Bob Builder wants exports"]],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -98,8 +118,10 @@ def published(tiny, tmp_path_factory):
     out = home / "reader.json"
     reader = subprocess.Popen([sys.executable, "-c", READER, str(settings.serving_db), str(out)])
     _pii_exports(settings, 21)
-    write_jsonl(settings.inbox_dir("events") / "more.jsonl",
-                [event(f"m{i}", "dashboard_viewed", f"2026-01-21T0{i}:00:00Z", f"u{i}") for i in range(3)])
+    write_jsonl(
+        settings.inbox_dir("events") / "more.jsonl",
+        [event(f"m{i}", "dashboard_viewed", f"2026-01-21T0{i}:00:00Z", f"u{i}") for i in range(3)],
+    )
     outcome = run_pipeline(settings)
     assert outcome.success, outcome.failures
     run_ids = [first.run_id, outcome.run_id]
@@ -123,21 +145,28 @@ def test_a_reader_never_fails_nor_sees_two_runs_at_once(published):
 def test_the_manifest_lists_every_published_table_with_its_rows(published):
     settings, run_ids, _ = published
     manifest = query(settings.serving_db, "SELECT table_name, row_count, run_id FROM publish_manifest ORDER BY 1")
-    tables = query(settings.serving_db, "SELECT table_name FROM information_schema.tables "
-                                        "WHERE table_schema = 'main' AND table_name NOT LIKE 'publish_%' ORDER BY 1")
+    tables = query(
+        settings.serving_db,
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_schema = 'main' AND table_name NOT LIKE 'publish_%' ORDER BY 1",
+    )
     assert [m[0] for m in manifest] == [t[0] for t in tables]
     assert {"fct_daily_active", "fct_events", "rpt_load_ledger"} <= {m[0] for m in manifest}
     for name, rows, run_id in manifest:
         assert run_id == run_ids[-1]
         assert query(settings.serving_db, f'SELECT count(*) FROM "{name}"') == [(rows,)]
     # the last copy is the run's warehouse: u0..u2 and ann@acme.com were active on Jan 21
-    assert query(settings.serving_db, "SELECT dau FROM marts.fct_daily_active "
-                                      "WHERE unit = 'user' AND metric_date = '2026-01-21'") == [(4,)]
+    assert query(
+        settings.serving_db, "SELECT dau FROM marts.fct_daily_active WHERE unit = 'user' AND metric_date = '2026-01-21'"
+    ) == [(4,)]
 
 
 def _text_columns(db: Path) -> list[tuple[str, str, str]]:
-    return query(db, "SELECT table_schema, table_name, column_name FROM information_schema.columns "
-                     "WHERE table_schema = 'main' AND (data_type LIKE 'VARCHAR%' OR data_type = 'JSON')")
+    return query(
+        db,
+        "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = 'main' AND (data_type LIKE 'VARCHAR%' OR data_type = 'JSON')",
+    )
 
 
 def test_no_published_text_holds_an_email_a_name_or_a_phone(published):
@@ -149,8 +178,9 @@ def test_no_published_text_holds_an_email_a_name_or_a_phone(published):
         (table, column, clear)
         for schema, table, column in columns
         for clear in [*CLEAR, "@"]
-        if con.execute(f'SELECT count(*) FROM {schema}."{table}" WHERE CAST("{column}" AS VARCHAR) ILIKE ?',
-                       [f"%{clear}%"]).fetchone()[0]
+        if con.execute(
+            f'SELECT count(*) FROM {schema}."{table}" WHERE CAST("{column}" AS VARCHAR) ILIKE ?', [f"%{clear}%"]
+        ).fetchone()[0]
     ]
     con.close()
     assert leaks == []
@@ -164,11 +194,13 @@ def test_an_email_id_becomes_the_same_salted_hash_in_every_table(published):
     assert len(salt) == 64 and settings.pii_salt_file.stat().st_mode & 0o077 == 0
     ann = "pii_" + hashlib.sha256((salt + "ann@acme.com").encode()).hexdigest()[:16]
     db = settings.serving_db
-    assert query(db, "SELECT DISTINCT person_id FROM fct_events WHERE event_name = 'report_created' "
-                     "AND event_at >= '2026-01-21'") == [(ann,)]
+    assert query(
+        db, "SELECT DISTINCT person_id FROM fct_events WHERE event_name = 'report_created' AND event_at >= '2026-01-21'"
+    ) == [(ann,)]
     assert query(db, "SELECT count(*) FROM dim_actors WHERE unit = 'user' AND actor_id = ?", [ann]) == [(1,)]
     assert query(db, "SELECT active_days_30d FROM fct_actor_frequency WHERE unit = 'user' AND actor_id = ?", [ann]) == [
-        (1,)]
+        (1,)
+    ]
     # an email inside a text is redacted, the rest of the text kept
     reasons = [r[0] for r in query(db, "SELECT reason FROM rpt_quarantine_summary WHERE kind = 'feedback'")]
     assert reasons and all("email [email] is not one of" in r for r in reasons)
@@ -198,7 +230,8 @@ def test_sqlalchemy_duckdb_engine_reads_the_copy_and_cannot_write(published):
     engine = sa.create_engine(f"duckdb:///{settings.serving_db}?access_mode=read_only")
     with engine.connect() as connection:
         dau = connection.execute(
-            sa.text("SELECT dau FROM fct_daily_active WHERE unit = 'user' AND metric_date = :day"), {"day": "2026-01-12"}
+            sa.text("SELECT dau FROM fct_daily_active WHERE unit = 'user' AND metric_date = :day"),
+            {"day": "2026-01-12"},
         ).scalar_one()
         assert dau == 1
         assert "fct_daily_active" in sa.inspect(connection).get_table_names()
