@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from orchestration.commands import insights, pipeline, query, server
+from orchestration.commands import insights, metrics, pipeline, query, server
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -34,6 +34,7 @@ for command in (
     insights.stickiness,
     insights.lifecycle,
     insights.pes,
+    metrics.metrics,
     server.ui,
     server.serve,
 ):
