@@ -8,6 +8,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration.assets.catalog import with_table_facts
 from orchestration.dbt_project import dbt_build_args
 from orchestration.resources import WorkspaceResource
 
@@ -42,7 +43,9 @@ def build_dbt_assets(manifest: Path) -> dg.AssetsDefinition:
     def dbt_models(
         context: AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource, config: DbtRunConfig
     ) -> Iterator[Any]:
-        args = dbt_build_args(workspace.settings(), full_refresh=config.full_refresh)
-        yield from dbt.cli(args, context=context).stream()
+        settings = workspace.settings()
+        args = dbt_build_args(settings, full_refresh=config.full_refresh)
+        invocation = dbt.cli(args, context=context)
+        yield from with_table_facts(invocation.stream(), settings, invocation.manifest)
 
     return dbt_models

@@ -1,11 +1,16 @@
 """One raw asset per input kind: load the kind's new inbox files into ``raw.<kind>``."""
 
+from typing import Any
+
 import dagster as dg
 from dagster import AssetExecutionContext
 
 from ingest.load import FileResult, IngestReport, inbox_files, ingest_paths
+from metrics.catalog import describe_tables
+from metrics.pii import workspace_salt
+from orchestration.assets.catalog import facts_metadata
 from orchestration.resources import WorkspaceResource
-from settings import KINDS
+from settings import KINDS, Settings
 
 OWNER = "team:product-ops"
 LEDGER_KEY = dg.AssetKey(["raw", "load_ledger"])
@@ -42,6 +47,12 @@ def _by_format(results: list[FileResult]) -> dict[str, dict[str, int]]:
     return out
 
 
+def _table_metadata(settings: Settings, relation: str) -> dict[str, Any]:
+    """Row count, column types and a preview of the raw table, once ingest has closed the warehouse."""
+    facts = describe_tables(settings.warehouse, [relation], workspace_salt(settings.pii_salt_file))
+    return facts_metadata(facts[relation]) if relation in facts else {}
+
+
 def raw_asset(kind: str) -> dg.AssetsDefinition:
     """The ingest asset of one kind; an unreadable file fails it after the others are loaded."""
 
@@ -65,7 +76,7 @@ def raw_asset(kind: str) -> dg.AssetsDefinition:
                 description=f"{len(report.errors)} {kind} file(s) could not be read:\n" + "\n".join(report.errors),
                 metadata=_metadata(report),
             )
-        return dg.MaterializeResult(metadata=_metadata(report))
+        return dg.MaterializeResult(metadata={**_metadata(report), **_table_metadata(settings, f"raw.{kind}")})
 
     return _ingest
 
