@@ -31,6 +31,10 @@ ui: $(STAMP)
 serve: $(STAMP)
 	$(PRODOPS) serve
 
+## docs: the dbt docs site of the workspace (then: $(PRODOPS) docs --serve, or open the static page)
+docs: $(STAMP)
+	$(PRODOPS) docs
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -7,6 +7,7 @@ leaves either the whole file or none of it, and identical content is never loade
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,17 +156,22 @@ def ingest_paths(
     run_id: str,
     input_format: str | None = None,
     mapping: Mapping | None = None,
+    on_file: Callable[[Path, FileResult | None], None] | None = None,
 ) -> IngestReport:
     """Load ``paths`` as ``kind`` with one short-lived warehouse connection.
 
     An unreadable file is reported and the others still load; the caller decides whether
-    the errors fail the run.
+    the errors fail the run. ``on_file`` hears about each file as it is done (None: unreadable).
     """
     report = IngestReport()
     with connect(settings.warehouse, threads=settings.duckdb_threads, memory_limit=settings.duckdb_memory_limit) as con:
         for path in paths:
+            result = None
             try:
-                report.results.append(ingest_file(con, path, kind, run_id, input_format, mapping))
+                result = ingest_file(con, path, kind, run_id, input_format, mapping)
+                report.results.append(result)
             except ReadError as exc:
                 report.errors.append(str(exc))
+            if on_file:
+                on_file(path, result)
     return report

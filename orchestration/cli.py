@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from orchestration.commands import insights, metrics, pipeline, query, server
+from orchestration.commands import docs, insights, metrics, pipeline, query, server
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -37,6 +37,7 @@ for command in (
     metrics.metrics,
     server.ui,
     server.serve,
+    docs.docs,
 ):
     main.add_command(command)
 

@@ -122,8 +122,10 @@ def published(tiny, tmp_path_factory):
         settings.inbox_dir("events") / "more.jsonl",
         [event(f"m{i}", "dashboard_viewed", f"2026-01-21T0{i}:00:00Z", f"u{i}") for i in range(3)],
     )
-    outcome = run_pipeline(settings)
+    progress: list[str] = []
+    outcome = run_pipeline(settings, progress=progress.append)
     assert outcome.success, outcome.failures
+    assert progress[-1].startswith("[9/9] serving__report: ok") and len(progress) == 9
     run_ids = [first.run_id, outcome.run_id]
     salt = workspace_salt(settings.pii_salt_file)
     for i in range(12):
