@@ -233,6 +233,7 @@ def run(home: str | None, full_refresh: bool, fmt: str) -> None:
     click.echo(
         f"\nWarehouse   {settings.warehouse}  (pipeline only)\n"
         f"Serving     {settings.serving_db}  (read-only; point BI tools here)\n"
+        f"Report      {settings.report_html}\n"
         f'Ask         prodops sql "SELECT * FROM fct_daily_active ORDER BY metric_date DESC LIMIT 7"\n'
         f"Dagster UI  make ui  (then open http://127.0.0.1:3000)"
     )
