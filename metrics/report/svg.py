@@ -47,8 +47,8 @@ def _legend(names: Sequence[str], colors: Sequence[str]) -> list[str]:
 
 
 def _nice_step(span: float) -> float:
-    """A round step (1, 2, 2.5 or 5 times a power of ten) giving about four intervals."""
-    raw = (span or 1.0) / 4
+    """A round step (1, 2, 2.5 or 5 times a power of ten) giving four to six intervals."""
+    raw = (span or 1.0) / 5
     power = 10 ** math.floor(math.log10(raw))
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
