@@ -163,7 +163,12 @@ SECTIONS = (
     Section("mrr", "MRR movements", "Last month: from starting MRR through each movement.", "mrr", _mrr),
     Section("health", "Account health", "Accounts per health band this week, and the at-risk list.", "health", _health),
     Section(
-        "quality", "Data quality", "What this run loaded, quarantined and skipped as duplicates.", "quality", _quality
+        "quality",
+        "Data quality",
+        "Every file loaded so far: rows loaded, quarantined and skipped as duplicates. "
+        "This copy was published because every dbt test passed.",
+        "quality",
+        _quality,
     ),
 )
 
