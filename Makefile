@@ -36,6 +36,10 @@ SIZES ?= 1m,10m,100m
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --sizes $(SIZES)
 
+## docs: the dbt docs site of the workspace (then: $(PRODOPS) docs --serve, or open the static page)
+docs: $(STAMP)
+	$(PRODOPS) docs
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

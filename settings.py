@@ -127,6 +127,15 @@ class Settings:
         return self.serving_dir / "analytics.duckdb"
 
     @property
+    def report_html(self) -> Path:
+        return self.serving_dir / "report.html"
+
+    @property
+    def pii_salt_file(self) -> Path:
+        """The workspace's secret salt for hashing personal data (created on first publish)."""
+        return self.home / ".pii_salt"
+
+    @property
     def dagster_home(self) -> Path:
         return self.home / ".dagster"
 

@@ -222,24 +222,25 @@ def ingest_paths(
     run_id: str,
     input_format: str | None = None,
     mapping: Mapping | None = None,
-    on_file: Callable[[FileResult], None] | None = None,
+    on_file: Callable[[Path, FileResult | None], None] | None = None,
 ) -> IngestReport:
     """Load ``paths`` as ``kind`` with one short-lived warehouse connection.
 
     An unreadable file is reported and the others still load; so is billing that mixes
     currencies without exchange rates. The caller decides whether the errors fail the run.
-    ``on_file`` hears of each file once it is committed.
+    ``on_file`` hears about each file once it is done (committed; None: unreadable).
     """
     report = IngestReport()
     with connect(settings.warehouse, threads=settings.duckdb_threads, memory_limit=settings.duckdb_memory_limit) as con:
         for path in paths:
+            result = None
             try:
-                report.results.append(ingest_file(con, path, kind, run_id, input_format, mapping))
+                result = ingest_file(con, path, kind, run_id, input_format, mapping)
+                report.results.append(result)
             except ReadError as exc:
                 report.errors.append(str(exc))
-                continue
             if on_file:
-                on_file(report.results[-1])
+                on_file(path, result)
         if kind == "subscriptions" and (problem := currency_problem(con, settings)):
             report.errors.append(problem)
     return report

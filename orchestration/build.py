@@ -10,7 +10,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import build_dbt_assets
-from orchestration.assets.publish import build_publish_asset
+from orchestration.assets.publish import build_publish_asset, serving_report
 from orchestration.assets.raw import RAW_ASSETS, load_ledger
 from orchestration.checks import quality_gates
 from orchestration.dbt_project import DBT_EXECUTABLE, ensure_manifest
@@ -33,7 +33,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     )
     schedule, sensor = build_triggers(settings, job)
     return dg.Definitions(
-        assets=[*RAW_ASSETS, load_ledger, dbt_models, publish_asset],
+        assets=[*RAW_ASSETS, load_ledger, dbt_models, publish_asset, serving_report],
         asset_checks=quality_gates(settings),
         jobs=[job],
         schedules=[schedule],

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from orchestration.commands import insights, pipeline, quarantine, query, server, voc
+from orchestration.commands import docs, insights, metrics, pipeline, quarantine, query, server, voc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -36,8 +36,10 @@ for command in (
     insights.lifecycle,
     insights.pes,
     voc.nps,
+    metrics.metrics,
     server.ui,
     server.serve,
+    docs.docs,
 ):
     main.add_command(command)
 

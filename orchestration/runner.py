@@ -6,11 +6,14 @@ through the daemon. Runs land in the same history, so the UI shows them all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import dagster as dg
+from dagster._core.utils import make_new_run_id
 
 from orchestration.build import build_definitions
+from orchestration.progress import StepProgress
 from orchestration.triggers import JOB_NAME
 from settings import Settings
 
@@ -51,20 +54,34 @@ def prepare_instance(settings: Settings) -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(settings.dagster_home))
 
 
-def run_pipeline(settings: Settings, *, full_refresh: bool = False) -> RunOutcome:
-    """Execute the whole graph once: ingest, dbt build (tests included), publish."""
+def run_pipeline(
+    settings: Settings, *, full_refresh: bool = False, progress: Callable[[str], None] | None = None
+) -> RunOutcome:
+    """Execute the whole graph once: ingest, dbt build (tests included), publish.
+
+    ``progress`` gets one line per finished step while the run goes on.
+    """
     job = build_definitions(settings).resolve_job_def(JOB_NAME)
     run_config = {
         "ops": {"dbt_models": {"config": {"full_refresh": full_refresh}}},
         "loggers": {"console": {"config": {"log_level": "INFO"}}},
     }
+    run_id = make_new_run_id()
     with prepare_instance(settings) as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            run_config=run_config,
-            raise_on_error=False,
-            tags={"prodops/trigger": "cli", "prodops/full_refresh": str(full_refresh).lower()},
-        )
+        watcher = StepProgress(instance, run_id, len(job.graph.nodes), progress) if progress else None
+        if watcher:
+            watcher.start()
+        try:
+            result = job.execute_in_process(
+                instance=instance,
+                run_config=run_config,
+                raise_on_error=False,
+                run_id=run_id,
+                tags={"prodops/trigger": "cli", "prodops/full_refresh": str(full_refresh).lower()},
+            )
+        finally:
+            if watcher:
+                watcher.stop()
     failures = [_failure_text(event) for event in result.all_events if event.is_step_failure]
     seconds = {
         event.step_key: event.event_specific_data.duration_ms / 1000

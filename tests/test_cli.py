@@ -18,7 +18,7 @@ def prodops(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([PRODOPS, *args], capture_output=True, text=True, timeout=300, check=False)
 
 
-@pytest.mark.parametrize("command", ["generate", "ingest", "run", "sql", "summary", "ui", "serve"])
+@pytest.mark.parametrize("command", ["generate", "ingest", "run", "sql", "summary", "ui", "serve", "docs"])
 def test_every_command_explains_itself(command):
     done = prodops(command, "--help")
     assert done.returncode == 0 and "--home" in done.stdout
@@ -87,8 +87,11 @@ def test_ingest_prints_counts_per_file(tmp_path):
             "new_fields": "",
         }
     ]
+    # progress goes to stderr, one line per file, so stdout stays the JSON above
+    assert done.stderr.splitlines() == [f"[1/1] {path}: 3 read, 1 loaded, 1 quarantined, 1 duplicate"]
     again = prodops("ingest", "--home", str(tmp_path / "ws"), "--format", "json", str(path))
     assert json.loads(again.stdout)[0]["status"] == "skipped"
+    assert again.stderr.splitlines() == [f"[1/1] {path}: skipped (already loaded as {path})"]
 
 
 def test_ingest_of_unreadable_file_fails_with_its_name(tmp_path):
@@ -97,7 +100,11 @@ def test_ingest_of_unreadable_file_fails_with_its_name(tmp_path):
     path.write_text("who,rating\np,9\n")
     done = prodops("ingest", "--home", str(tmp_path / "ws"), str(path))
     assert done.returncode == 1
-    assert f"error: {path}: required column(s) score, responded_at missing (found: rating, who)" in done.stderr
+    assert done.stderr.splitlines() == [
+        f"[1/1] {path}: could not be read",
+        f"error: {path}: required column(s) score, responded_at missing (found: rating, who)",
+        "Error: 1 problem(s) while loading; see the errors above",
+    ]
 
 
 def test_generate_if_empty_leaves_a_full_inbox_alone(tmp_path):

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from metrics.pii import workspace_salt
 from metrics.serving import publish
 from orchestration.runner import run_pipeline
 from sample.generate import GenerateOptions, generate
@@ -121,7 +122,8 @@ def test_sigkill_mid_ingest_mid_dbt_and_mid_publish(workspace):
     kills.append(_killed_run(settings, _log_says(settings, "OK created sql view model")))
     _assert_whole_files_only(settings)
     assert not settings.serving_db.exists()  # nothing was published yet
-    publish(settings.warehouse, settings.serving_db, "before-the-kill")  # an old copy to protect
+    salt = workspace_salt(settings.pii_salt_file)
+    publish(settings.warehouse, settings.serving_db, "before-the-kill", salt)  # an old copy to protect
     old = _sha256(settings.serving_db)
     # 3. during publish: while the new copy is being written next to the old one
     write_jsonl(

@@ -8,6 +8,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration.assets.catalog import with_table_facts
 from orchestration.dbt_project import dbt_build_args
 from orchestration.resources import WorkspaceResource
 from quality.dbt_tests import describe_failures
@@ -46,7 +47,7 @@ def build_dbt_assets(manifest: Path) -> dg.AssetsDefinition:
         settings = workspace.settings()
         args = dbt_build_args(settings, full_refresh=config.full_refresh)
         invocation = dbt.cli(args, context=context, raise_on_error=False)
-        yield from invocation.stream()
+        yield from with_table_facts(invocation.stream(), settings, invocation.manifest)
         if not invocation.is_successful():
             results, manifest = (invocation.get_artifact(a) for a in ("run_results.json", "manifest.json"))
             failures = describe_failures(results, manifest, settings.warehouse)

@@ -1,11 +1,17 @@
 """One raw asset per input kind: load the kind's new inbox files into ``raw.<kind>``."""
 
+from pathlib import Path
+from typing import Any
+
 import dagster as dg
 from dagster import AssetExecutionContext
 
 from ingest.load import FileResult, IngestReport, inbox_files, ingest_paths
+from metrics.catalog import describe_tables
+from metrics.pii import workspace_salt
+from orchestration.assets.catalog import facts_metadata
 from orchestration.resources import WorkspaceResource
-from settings import KINDS
+from settings import KINDS, Settings
 
 OWNER = "team:product-ops"
 LEDGER_KEY = dg.AssetKey(["raw", "load_ledger"])
@@ -44,14 +50,22 @@ def _by_format(results: list[FileResult]) -> dict[str, dict[str, int]]:
     return out
 
 
-def _log_file(context: AssetExecutionContext, r: FileResult) -> None:
-    if r.skipped_as:
+def _log_file(context: AssetExecutionContext, path: Path, r: FileResult | None) -> None:
+    if r is None:
+        context.log.warning(f"{path.name}: could not be loaded")
+    elif r.skipped_as:
         context.log.info(f"{r.path.name}: skipped, same content as {r.skipped_as}")
-        return
-    context.log.info(
-        f"{r.path.name}: read {r.read}, loaded {r.loaded}, quarantined {r.quarantined}, duplicate {r.duplicate}"
-        + (f"; new field(s) kept in {r.kept_in}: {', '.join(r.new_fields)}" if r.new_fields else "")
-    )
+    else:
+        context.log.info(
+            f"{r.path.name}: read {r.read}, loaded {r.loaded}, quarantined {r.quarantined}, duplicate {r.duplicate}"
+            + (f"; new field(s) kept in {r.kept_in}: {', '.join(r.new_fields)}" if r.new_fields else "")
+        )
+
+
+def _table_metadata(settings: Settings, relation: str) -> dict[str, Any]:
+    """Row count, column types and a preview of the raw table, once ingest has closed the warehouse."""
+    facts = describe_tables(settings.warehouse, [relation], workspace_salt(settings.pii_salt_file))
+    return facts_metadata(facts[relation]) if relation in facts else {}
 
 
 def raw_asset(kind: str) -> dg.AssetsDefinition:
@@ -69,7 +83,11 @@ def raw_asset(kind: str) -> dg.AssetsDefinition:
     def _ingest(context: AssetExecutionContext, workspace: WorkspaceResource) -> dg.MaterializeResult:
         settings = workspace.settings()
         report = ingest_paths(
-            settings, kind, inbox_files(settings.inbox, kind), context.run_id, on_file=lambda r: _log_file(context, r)
+            settings,
+            kind,
+            inbox_files(settings.inbox, kind),
+            context.run_id,
+            on_file=lambda path, r: _log_file(context, path, r),
         )
         for result in report.results:
             for line, reason in result.examples:
@@ -79,7 +97,7 @@ def raw_asset(kind: str) -> dg.AssetsDefinition:
                 description=f"{len(report.errors)} problem(s) loading {kind}:\n" + "\n".join(report.errors),
                 metadata=_metadata(report),
             )
-        return dg.MaterializeResult(metadata=_metadata(report))
+        return dg.MaterializeResult(metadata={**_metadata(report), **_table_metadata(settings, f"raw.{kind}")})
 
     return _ingest
 

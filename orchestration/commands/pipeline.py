@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import duckdb
@@ -16,6 +17,9 @@ from orchestration.commands.common import format_option, home_option, one_line_e
 from orchestration.output import render
 from sample.layouts import LAYOUTS
 from settings import KINDS, Settings, load_settings
+
+if TYPE_CHECKING:
+    from ingest.load import FileResult
 
 
 @click.command()
@@ -122,9 +126,11 @@ def ingest(
     parsed = load_mapping(mapping) if mapping else None
     rows, errors = [], []
     run_id = "cli-" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    for file_kind, files in _group_by_kind(paths, kind or (parsed.kind if parsed else None)).items():
+    groups = _group_by_kind(paths, kind or (parsed.kind if parsed else None))
+    progress = _FileProgress(sum(len(files) for files in groups.values()))
+    for file_kind, files in groups.items():
         with _warehouse_busy_is_one_line(settings):
-            report = ingest_paths(settings, file_kind, files, run_id, input_format, parsed)
+            report = ingest_paths(settings, file_kind, files, run_id, input_format, parsed, progress)
         errors += report.errors
         for r in report.results:
             new_fields = ", ".join(r.new_fields)
@@ -139,6 +145,26 @@ def ingest(
         for error in errors:
             click.echo(f"error: {error}", err=True)
         raise click.ClickException(f"{len(errors)} problem(s) while loading; see the errors above")
+
+
+class _FileProgress:
+    """``[n/total] file: read ... loaded ...`` on stderr as each file is done (stdout stays the result)."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+
+    def __call__(self, path: Path, result: FileResult | None) -> None:
+        self.done += 1
+        if result is None:
+            outcome = "could not be read"
+        elif result.skipped_as:
+            outcome = f"skipped (already loaded as {result.skipped_as})"
+        else:
+            outcome = (
+                f"{result.read:,} read, {result.loaded:,} loaded, {result.quarantined:,} quarantined, "
+                f"{result.duplicate:,} duplicate"
+            )
+        click.echo(f"[{self.done}/{self.total}] {path}: {outcome}", err=True)
 
 
 def _group_by_kind(paths: tuple[Path, ...], kind: str | None) -> dict[str, list[Path]]:
@@ -190,8 +216,13 @@ def run(home: str | None, full_refresh: bool, fmt: str) -> None:
     log = settings.home / "logs" / f"run-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     click.echo(f"Running the pipeline on {settings.home} (log: {log}) ...", err=True)
+    terminal = click.get_text_stream("stderr")  # the real stderr, not the log the run writes to
+
+    def say(line: str) -> None:
+        click.echo(line, file=terminal)
+
     with log.open("w", buffering=1) as handle, contextlib.redirect_stdout(handle), contextlib.redirect_stderr(handle):
-        outcome = run_pipeline(settings, full_refresh=full_refresh)
+        outcome = run_pipeline(settings, full_refresh=full_refresh, progress=say)
     for warning in outcome.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not outcome.success:
@@ -209,6 +240,7 @@ def run(home: str | None, full_refresh: bool, fmt: str) -> None:
     click.echo(
         f"\nWarehouse   {settings.warehouse}  (pipeline only)\n"
         f"Serving     {settings.serving_db}  (read-only; point BI tools here)\n"
+        f"Report      {settings.report_html}\n"
         f'Ask         prodops sql "SELECT * FROM fct_daily_active ORDER BY metric_date DESC LIMIT 7"\n'
         f"Dagster UI  make ui  (then open http://127.0.0.1:3000)"
     )
