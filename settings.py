@@ -44,6 +44,7 @@ features:
   - {name: integration_connected, event: integration_connected, area: platform}
 adoption_min_uses: 1     # uses of a feature in a window that make an actor an adopter
 pes_ratio: dau/mau       # dau/mau | wau/mau | dau/wau: the stickiness ratio in PES
+lake_export: false       # also write the raw tables as Parquet to lake/raw/ (events by day): for Spark
 """
 
 
@@ -66,6 +67,7 @@ class Settings:
     features: tuple[dict[str, Any], ...] = ()
     adoption_min_uses: int = 1
     pes_ratio: str = "dau/mau"
+    lake_export: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -83,6 +85,16 @@ class Settings:
     @property
     def serving_db(self) -> Path:
         return self.serving_dir / "analytics.duckdb"
+
+    @property
+    def lake_dir(self) -> Path:
+        """Parquet copies of the raw tables (``lake/raw/<table>/``) that Spark and DuckDB both read."""
+        return self.home / "lake"
+
+    @property
+    def spark_dir(self) -> Path:
+        """The local Spark target's tables and metastore (``dbt build --target spark``)."""
+        return self.home / "spark"
 
     @property
     def dagster_home(self) -> Path:
@@ -109,6 +121,7 @@ class Settings:
             "feature_catalogue": [dict(f) for f in self.features],
             "adoption_min_uses": self.adoption_min_uses,
             "pes_ratio": self.pes_ratio,
+            "lake_path": str(self.lake_dir),
         }
 
     @property
@@ -166,9 +179,23 @@ def _coerce(name: str, type_name: Any, value: Any, path: Path) -> Any:
             return tuple(str(item).strip() for item in items if str(item).strip())
         if type_name in ("int", int):
             return int(value)
+        if type_name in ("bool", bool):
+            return _boolean(value)
         return str(value)
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"{path}: setting {name!r} has an unusable value {value!r}") from exc
+
+
+def _boolean(value: Any) -> bool:
+    """YAML gives a bool; an environment override gives text such as ``true`` or ``0``."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise ValueError(text)
 
 
 def _features(value: Any, path: Path) -> tuple[dict[str, Any], ...]:

@@ -5,7 +5,7 @@ select
     start_date,
     end_date,
     amount,
-    lower("interval") as billing_interval,
+    lower({{ adapter.quote('interval') }}) as billing_interval,
     upper(currency) as currency,
     coalesce(discount, 0) as discount_pct
 from {{ source('raw', 'subscriptions') }}
