@@ -75,8 +75,8 @@ def spark_output(settings: Settings) -> dict[str, Any]:
             "spark.ui.showConsoleProgress": "false",
             "spark.sql.session.timeZone": "UTC",
             "spark.sql.shuffle.partitions": "2",
-            # the metric models are deep plans; inferring filters from constraints on them takes the
-            # optimizer minutes (fct_pes_daily: over 15 min) for no gain
+            # the metric models are deep plans: inferring filters from constraints on them kept the
+            # optimizer busy for many minutes (fct_pes_daily), for no gain on these queries
             "spark.sql.constraintPropagation.enabled": "false",
             # timestamps are naive UTC, as in DuckDB: read and written as Spark TIMESTAMP in a UTC session
             "spark.sql.parquet.inferTimestampNTZ.enabled": "false",

@@ -1,8 +1,8 @@
 {#- Where the raw tables come from. DuckDB reads the pipeline's `raw` schema in the warehouse
-    file. Spark reads the Parquet lake the pipeline writes when `lake_export` is on
-    (var lake_path): every `raw` source becomes an external table over
-    <lake_path>/raw/<table>/ (partitioned by the source's `meta.lake_partition`, if any), re-declared at the start of each run so that new columns and
-    new day partitions are seen. Run from `on-run-start`. -#}
+    file. Spark reads the Parquet lake the pipeline writes when `lake_export` is on (var
+    lake_path): every `raw` source becomes an external table over <lake_path>/raw/<table>/
+    (partitioned by the source's `meta.lake_partition`, if any), declared again at the start
+    of each run so that new columns and new day partitions are seen. Run from `on-run-start`. -#}
 {% macro register_lake() -%}
     {{ return(adapter.dispatch('register_lake', 'prodops')()) }}
 {%- endmacro %}

@@ -42,7 +42,7 @@ def spark_rows(spark_dir: Path, schema: str, table: str, columns: list[str]) -> 
         con.close()
     assert sorted(names) == sorted(columns), f"{table}: columns differ: Spark {names}, DuckDB {columns}"
     order = [names.index(c) for c in columns]
-    return [tuple(row[i] for i in order) for row in rows]
+    return sorted((tuple(row[i] for i in order) for row in rows), key=_order)
 
 
 def _read(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[list[str], list[tuple]]:
@@ -54,7 +54,7 @@ def _read(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[list[str], lis
         for name, kind in ((r[0], r[1]) for r in described)
     )
     rows = con.execute(f"SELECT {select} FROM {relation}").fetchall()
-    return names, sorted((tuple(_value(v) for v in row) for row in rows), key=_order)
+    return names, sorted((tuple(_value(v) for v in row) for row in rows), key=_order)  # DuckDB's column order
 
 
 def _value(value: Any) -> Any:

@@ -44,6 +44,10 @@ def _workspace(home: Path) -> Settings:
     settings = load_settings(home)
     assert settings.lake_export and settings.timezone == "America/New_York"
     generate(settings.inbox, OPTIONS)
+    # two bad lines, so that the quarantine report has rows to compare
+    write_jsonl(
+        settings.inbox_dir("events") / "broken.jsonl", ["{not json", event("bad-1", "page_viewed", "soon", "u1")]
+    )
     return settings
 
 
