@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.spark-installed
 PRODOPS := $(BIN)/prodops
 
-.PHONY: run test ui serve lint format bench docs clean
+.PHONY: run test test-spark ui serve lint format bench docs clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +23,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2
+
+$(SPARK_STAMP): $(STAMP) requirements-spark.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -r requirements-spark.lock
+	@touch $@
+
+## test-spark: the optional Spark target: every mart built on Spark local[2] equals DuckDB's (needs Java 17)
+test-spark: $(SPARK_STAMP)
+	$(BIN)/python -m pytest -m spark tests/spark
 
 ## ui: the Dagster UI (with the daemon: schedule and sensor run) on the workspace
 ui: $(STAMP)

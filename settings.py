@@ -71,6 +71,7 @@ volume_window_days: 28             # days of history the trailing median is take
 freshness_max_age_hours: 48        # the newest event may be this old
 # block (stop the run before publish) or warn, per check; unlisted checks keep their default.
 check_severity: {referential_accounts: warn, volume: warn, freshness: warn}
+lake_export: false       # also write the raw tables as Parquet to lake/raw/ (events by day): for Spark
 """
 
 
@@ -108,6 +109,7 @@ class Settings:
     freshness_max_age_hours: int = 48
     currencies: tuple[str, ...] = ()  # empty: every ISO 4217 code
     check_severity: dict[str, str] = field(default_factory=dict)
+    lake_export: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -134,6 +136,16 @@ class Settings:
     def pii_salt_file(self) -> Path:
         """The workspace's secret salt for hashing personal data (created on first publish)."""
         return self.home / ".pii_salt"
+
+    @property
+    def lake_dir(self) -> Path:
+        """Parquet copies of the raw tables (``lake/raw/<table>/``) that Spark and DuckDB both read."""
+        return self.home / "lake"
+
+    @property
+    def spark_dir(self) -> Path:
+        """The local Spark target's tables and metastore (``dbt build --target spark``)."""
+        return self.home / "spark"
 
     @property
     def dagster_home(self) -> Path:
@@ -165,6 +177,7 @@ class Settings:
             "fx_rates": dict(self.fx_rates),
             "health_weights": dict(self.health_weights),
             "health_window_days": self.health_window_days,
+            "lake_path": str(self.lake_dir),
         }
 
     @property
@@ -231,9 +244,23 @@ def _coerce(name: str, type_name: Any, value: Any, path: Path) -> Any:
             return float(value)
         if name == "check_severity":
             return _severities(value)
+        if type_name in ("bool", bool):
+            return _boolean(value)
         return str(value)
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"{path}: setting {name!r} has an unusable value {value!r}") from exc
+
+
+def _boolean(value: Any) -> bool:
+    """YAML gives a bool; an environment override gives text such as ``true`` or ``0``."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise ValueError(text)
 
 
 def _features(value: Any, path: Path) -> tuple[dict[str, Any], ...]:

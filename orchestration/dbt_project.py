@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -25,7 +26,12 @@ DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
 
 
 def write_profile(settings: Settings) -> Path:
-    """Write (or refresh) the workspace's dbt profile; return its directory."""
+    """Write (or refresh) the workspace's dbt profile; return its directory.
+
+    Target ``duckdb`` (the default) builds the warehouse file; target ``spark``
+    (``dbt build --target spark``, needs ``make test-spark``'s packages and Java 17) builds
+    the same models on a Spark inside the dbt process, reading the Parquet lake.
+    """
     profile = {
         "prodops": {
             "target": "duckdb",
@@ -35,7 +41,8 @@ def write_profile(settings: Settings) -> Path:
                     "path": str(settings.warehouse),
                     "threads": settings.duckdb_threads,
                     "settings": {"memory_limit": settings.duckdb_memory_limit, "TimeZone": "UTC"},
-                }
+                },
+                "spark": spark_output(settings),
             },
         }
     }
@@ -45,6 +52,40 @@ def write_profile(settings: Settings) -> Path:
     if not target.exists() or target.read_text() != text:
         target.write_text(text)
     return settings.dbt_profiles_dir
+
+
+def spark_output(settings: Settings) -> dict[str, Any]:
+    """A local Spark (``local[2]``) in the dbt process; tables and metastore under ``<home>/spark/``.
+
+    Clusters use ``method: thrift`` or ``http`` instead (see README, "Scaling out"); the
+    session settings below (UTC session time zone, microsecond Parquet timestamps) matter there too.
+    """
+    home = settings.spark_dir
+    metastore = f"jdbc:derby:;databaseName={home / 'metastore_db'};create=true"
+    return {
+        "type": "spark",
+        "method": "session",
+        "host": "NA",  # required by the profile format, unused by a session
+        "schema": "default",
+        "threads": 1,
+        "server_side_parameters": {
+            "spark.master": "local[2]",
+            "spark.driver.memory": "2g",
+            "spark.ui.enabled": "false",
+            "spark.ui.showConsoleProgress": "false",
+            "spark.sql.session.timeZone": "UTC",
+            "spark.sql.shuffle.partitions": "2",
+            # the metric models are deep plans: inferring filters from constraints on them kept the
+            # optimizer busy for many minutes (fct_pes_daily), for no gain on these queries
+            "spark.sql.constraintPropagation.enabled": "false",
+            # timestamps are naive UTC, as in DuckDB: read and written as Spark TIMESTAMP in a UTC session
+            "spark.sql.parquet.inferTimestampNTZ.enabled": "false",
+            "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+            "spark.sql.warehouse.dir": str(home / "warehouse"),
+            "spark.hadoop.javax.jdo.option.ConnectionURL": metastore,
+            "spark.driver.extraJavaOptions": f"-Dderby.system.home={home}",
+        },
+    }
 
 
 def dbt_build_args(settings: Settings, *, full_refresh: bool = False) -> list[str]:

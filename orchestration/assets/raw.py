@@ -6,6 +6,7 @@ from typing import Any
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from ingest.lake import sync_lake
 from ingest.load import FileResult, IngestReport, inbox_files, ingest_paths
 from metrics.catalog import describe_tables
 from metrics.pii import workspace_salt
@@ -124,7 +125,11 @@ RAW_ASSETS = [raw_asset(kind) for kind in KINDS]
     ],
 )
 def load_ledger(workspace: WorkspaceResource):
-    """Report the ledger and quarantine totals once every kind has loaded."""
+    """Report the ledger and quarantine totals once every kind has loaded.
+
+    With ``lake_export`` on, the raw tables are then synced to the Parquet lake, before any
+    dbt model (on Spark, the models read the lake) runs.
+    """
     import duckdb
 
     settings = workspace.settings()
@@ -133,7 +138,11 @@ def load_ledger(workspace: WorkspaceResource):
         files, read, quarantined = con.execute(
             "SELECT count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_quarantined), 0) FROM raw.load_ledger"
         ).fetchone()
+        lake = sync_lake(con, settings.lake_dir) if settings.lake_export else None
     finally:
         con.close()
-    yield dg.MaterializeResult(asset_key=LEDGER_KEY, metadata={"files": files, "rows_read": read})
+    metadata = {"files": files, "rows_read": read}
+    if lake is not None:
+        metadata["lake_rows_written"] = dg.MetadataValue.json(lake)
+    yield dg.MaterializeResult(asset_key=LEDGER_KEY, metadata=metadata)
     yield dg.MaterializeResult(asset_key=QUARANTINE_KEY, metadata={"rows_quarantined": quarantined})

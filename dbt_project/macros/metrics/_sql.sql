@@ -45,7 +45,8 @@
 {#- seconds from timestamp a to timestamp b -#}
 {% macro seconds_between(a, b) -%}{{ adapter.dispatch('seconds_between', 'prodops')(a, b) }}{%- endmacro %}
 {% macro duckdb__seconds_between(a, b) -%}(epoch({{ b }}) - epoch({{ a }})){%- endmacro %}
-{% macro default__seconds_between(a, b) -%}(unix_timestamp({{ b }}) - unix_timestamp({{ a }})){%- endmacro %}
+{#- Spark's unix_timestamp drops the fraction of a second; microseconds keep it, as epoch() does -#}
+{% macro default__seconds_between(a, b) -%}((unix_micros({{ b }}) - unix_micros({{ a }})) / 1000000){%- endmacro %}
 
 {#- FROM-clause fragment: `rel` with one row per k in 0..count_col as column k -#}
 {% macro expand_intervals(rel, count_col) -%}{{ adapter.dispatch('expand_intervals', 'prodops')(rel, count_col) }}{%- endmacro %}

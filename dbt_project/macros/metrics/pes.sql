@@ -17,6 +17,8 @@
 -#}
 {% macro pes(days, core_days, n_core, window_days=30, ratio='dau/mau', as_of_from=none, as_of_to=none) -%}
 {%- set w = window_days | int -%}
+{#- percentages in double precision on every engine (Spark would keep `100.0 * n / d` in DECIMAL and round it) -#}
+{%- set hundred = 'cast(100 as double)' -%}
 {%- set num, den = {'dau/mau': ('c1', 'c30'), 'wau/mau': ('c7', 'c30'), 'dau/wau': ('c1', 'c7')}[ratio] -%}
 with p_days as (select distinct grp, actor_id, activity_date from {{ days }}),
 p_bounds as (
@@ -43,22 +45,23 @@ p_daily as (
     left join p_pair_counts as pc on pc.grp = c.grp and pc.metric_date = c.metric_date
 ),
 p_scored as (
-    select d.grp, d.metric_date as as_of, d.active, d.new_actors,
-           d.active_2w - coalesce(before.active, 0) - d.new_actors as recovered,
-           d.active_2w - d.active as dropped,
-           100.0 * d.core_pairs / nullif({{ n_core }} * d.active, 0) as adoption,
-           100.0 * avg(d.ratio) over (
-               partition by d.grp order by d.metric_date rows between {{ w - 1 }} preceding and current row
+    {#- p_counts has every day of every group from the spine's first day on, so the row w rows
+        back is the day w days back (actors active in the window before this one) -#}
+    select grp, metric_date as as_of, active, new_actors,
+           active_2w - coalesce(lag(active, {{ w }}) over by_day, 0) - new_actors as recovered,
+           active_2w - active as dropped,
+           {{ hundred }} * core_pairs / nullif({{ n_core }} * active, 0) as adoption,
+           {{ hundred }} * avg(ratio) over (
+               partition by grp order by metric_date rows between {{ w - 1 }} preceding and current row
            ) as stickiness
-    from p_daily as d
-    left join p_daily as before
-        on before.grp = d.grp and before.metric_date = cast({{ add_days('d.metric_date', -w) }} as date)
+    from p_daily
+    window by_day as (partition by grp order by metric_date)
 )
 select grp, as_of, active as active_actors, new_actors, recovered, dropped,
        adoption, stickiness,
-       100.0 * (new_actors + recovered) / nullif(new_actors + recovered + dropped, 0) as growth,
+       {{ hundred }} * (new_actors + recovered) / nullif(new_actors + recovered + dropped, 0) as growth,
        (adoption + stickiness
-        + 100.0 * (new_actors + recovered) / nullif(new_actors + recovered + dropped, 0)) / 3 as pes
+        + {{ hundred }} * (new_actors + recovered) / nullif(new_actors + recovered + dropped, 0)) / 3 as pes
 from p_scored
 where as_of >= (select lo from p_bounds) and as_of <= (select hi from p_bounds)
 {%- endmacro %}

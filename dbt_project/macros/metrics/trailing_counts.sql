@@ -16,24 +16,23 @@ with tac_ordered as (
            lead(activity_date) over (partition by grp, actor_id order by activity_date) as next_date
     from {{ rel }}
 ),
-tac_changes as (
+tac_windows as (
     {%- for w in ws %}
-    select grp, activity_date as change_date
-        {%- for v in ws %}, {{ 1 if v == w else 0 }} as c{{ v }}{% endfor %}
-    from tac_ordered
-    union all
-    select grp,
-           case when next_date is not null and next_date < cast({{ add_days('activity_date', w) }} as date)
-                then next_date else cast({{ add_days('activity_date', w) }} as date) end
-        {%- for v in ws %}, {{ -1 if v == w else 0 }}{% endfor %}
-    from tac_ordered
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+    select {{ w }} as w{% if not loop.last %} union all{% endif %}
     {%- endfor %}
 ),
+tac_changes as (
+    select o.grp, o.activity_date as change_date, ws.w, 1 as delta
+    from tac_ordered as o cross join tac_windows as ws
+    union all
+    select o.grp,
+           case when o.next_date is not null and o.next_date < cast({{ add_days('o.activity_date', 'ws.w') }} as date)
+                then o.next_date else cast({{ add_days('o.activity_date', 'ws.w') }} as date) end,
+           ws.w, -1
+    from tac_ordered as o cross join tac_windows as ws
+),
 tac_daily as (
-    select grp, change_date{% for v in ws %}, sum(c{{ v }}) as c{{ v }}{% endfor %}
+    select grp, change_date{% for v in ws %}, sum(case when w = {{ v }} then delta else 0 end) as c{{ v }}{% endfor %}
     from tac_changes group by grp, change_date
 ),
 tac_start as (

@@ -1,7 +1,8 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=day_rebuild_strategy(),
     unique_key=['activity_date'],
+    partition_by=['activity_date'],
 ) }}
 -- The finest daily fact every engagement metric reads: activity events per person, account
 -- and feature per day (report timezone). Incremental runs rebuild the last `lookback_days`

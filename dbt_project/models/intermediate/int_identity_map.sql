@@ -3,7 +3,7 @@
 -- carries both ids (Amplitude device_id + user_id, Mixpanel $device_id + $user_id) link them.
 select
     anonymous_id,
-    arg_min(user_id, event_at) as user_id,
+    min_by(user_id, event_at) as user_id,
     min(event_at) as identified_at
 from {{ ref('stg_raw__events') }}
 where anonymous_id is not null and user_id is not null

@@ -5,7 +5,7 @@
 {% do parts.append((unit, period)) %}
 {% endfor %}{% endfor %}
 with activity as (
-    select unit, actor_id, cast(null as varchar) as event_name, true as is_activity, first_event_at as event_at,
+    select unit, actor_id, cast(null as {{ dbt.type_string() }}) as event_name, true as is_activity, first_event_at as event_at,
            event_count as occurrences
     from {{ ref('int_actor_days') }}
 ),

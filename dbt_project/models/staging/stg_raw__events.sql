@@ -1,7 +1,7 @@
 select
     event_id,
     event_name,
-    "timestamp" as event_at,
+    {{ adapter.quote('timestamp') }} as event_at,
     user_id,
     anonymous_id,
     account_id,

@@ -3,7 +3,7 @@ select
     user_id,
     account_id,
     created_at,
-    lower("type") as feedback_type,
+    lower({{ adapter.quote('type') }}) as feedback_type,
     feature,
     title,
     dimensions

@@ -6,7 +6,7 @@ select
     end_date,
     amount,
     coalesce(quantity, 1) as quantity,
-    lower("interval") as billing_interval,
+    lower({{ adapter.quote('interval') }}) as billing_interval,
     upper(currency) as currency,
     coalesce(discount, 0) as discount_pct
 from {{ source('raw', 'subscriptions') }}
