@@ -116,3 +116,38 @@ def test_metrics_list_and_a_bad_metric_in_one_line(tiny):
     )
     assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1
     assert "does not exactly match any known metrics" in done.stderr and "(input: dua)" in done.stderr
+
+
+def test_revenue_and_nps_metrics_equal_the_marts(sample):
+    settings, _ = sample
+    got = by_key(
+        metrics_query(
+            settings,
+            "--metrics",
+            "mrr,paying_customers,nrr,logo_churn_rate,nps,nps_respondents",
+            "--group-by",
+            "metric_time__month",
+        ),
+        "metric_time__month",
+    )
+    db = settings.serving_db
+    revenue = query(
+        db,
+        """SELECT m.month_start::VARCHAR, m.mrr, m.paying_customers, r.nrr, r.logo_churn_rate
+        FROM fct_mrr_movements m JOIN fct_revenue_retention r USING (month_start)""",
+    )
+    assert len(revenue) >= 2
+    for month, mrr, paying, nrr, churn in revenue:
+        row = got[(month,)]
+        assert (row["mrr"], row["paying_customers"]) == (pytest.approx(float(mrr)), paying)
+        assert row["nrr"] == (pytest.approx(nrr) if nrr is not None else None)
+        assert row["logo_churn_rate"] == (pytest.approx(churn) if churn is not None else None)
+    nps = query(
+        db,
+        """SELECT period_start::VARCHAR, nps, respondents FROM fct_nps
+        WHERE period = 'month' AND dimension = 'all' AND respondents > 0""",
+    )
+    assert nps
+    for month, score, respondents in nps:
+        assert got[(month,)]["nps_respondents"] == respondents
+        assert got[(month,)]["nps"] == pytest.approx(score)
