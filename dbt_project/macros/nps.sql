@@ -19,5 +19,5 @@
     count(case when category = 'promoter' then 1 end) as promoters,
     count(case when category = 'passive' then 1 end) as passives,
     count(case when category = 'detractor' then 1 end) as detractors,
-    avg(cast(nps_points as {{ dbt.type_float() }})) as nps
+    avg(cast(nps_points as double)) as nps
 {%- endmacro %}

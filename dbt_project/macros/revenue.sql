@@ -3,14 +3,15 @@
   up exactly to the month's MRR change (sums of decimals do not drift like floats).
 -#}
 
-{#- Months in one billing interval: an amount per interval times this is an amount per month. -#}
+{#- Months in one billing interval: an amount per interval times this is an amount per month.
+    Doubles, not decimal literals: engines give `1.0 / 12` different decimal scales. -#}
 {% macro monthly_factor(interval_column) -%}
     case {{ interval_column }}
-        when 'day' then 365.0 / 12
-        when 'week' then 52.0 / 12
-        when 'month' then 1.0
-        when 'quarter' then 1.0 / 3
-        when 'year' then 1.0 / 12
+        when 'day' then cast(365 as double) / 12
+        when 'week' then cast(52 as double) / 12
+        when 'month' then cast(1 as double)
+        when 'quarter' then cast(1 as double) / 3
+        when 'year' then cast(1 as double) / 12
     end
 {%- endmacro %}
 

@@ -43,5 +43,5 @@ counts as (
     left join daily_changes as c on c.account_id = g.account_id and c.change_date = g.metric_date
     window w as (partition by g.account_id order by g.metric_date rows between unbounded preceding and current row)
 )
-select account_id, metric_date, dau, mau, cast(dau as {{ dbt.type_float() }}) / nullif(mau, 0) as dau_mau
+select account_id, metric_date, dau, mau, cast(dau as double) / nullif(mau, 0) as dau_mau
 from counts

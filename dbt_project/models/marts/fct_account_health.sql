@@ -68,7 +68,7 @@ answers as (
         and r.response_date > cast({{ dbt.dateadd('day', -window, 'g.week_end') }} as date) and r.response_date <= g.week_end
 ),
 nps as (
-    select account_id, week_start, (avg(cast(nps_points as {{ dbt.type_float() }})) + 100) / 2 as nps_score
+    select account_id, week_start, (avg(cast(nps_points as double)) + 100) / 2 as nps_score
     from answers where {{ nps_dedup_filter(dedup, 'window') }}
     group by account_id, week_start
 ),

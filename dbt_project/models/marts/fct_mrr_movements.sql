@@ -15,7 +15,7 @@ select
     {%- endfor %}
     {{ money('12 * coalesce(sum(c.mrr), 0)') }} as arr,
     count(case when c.mrr > 0 then 1 end) as paying_customers,
-    cast(sum(c.mrr) as {{ dbt.type_float() }}) / nullif(count(case when c.mrr > 0 then 1 end), 0) as arpa
+    cast(sum(c.mrr) as double) / nullif(count(case when c.mrr > 0 then 1 end), 0) as arpa
 from {{ ref('int_revenue_months') }} as m
 left join customers as c on c.month_start = m.month_start
 group by m.month_start, m.measured_on, m.is_complete

@@ -5,7 +5,7 @@ select
     plan,
     count(*) as paying_customers,
     sum(mrr) as mrr,
-    cast(sum(mrr) as {{ dbt.type_float() }}) / nullif(sum(sum(mrr)) over (partition by month_start), 0) as mrr_share
+    cast(sum(mrr) as double) / nullif(sum(sum(mrr)) over (partition by month_start), 0) as mrr_share
 from {{ ref('fct_mrr_customers') }}
 where mrr > 0
 group by month_start, is_complete, plan

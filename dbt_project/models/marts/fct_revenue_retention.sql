@@ -23,9 +23,9 @@ select
     starting_mrr,
     starting_customers,
     churned_customers,
-    cast(churned_customers as {{ dbt.type_float() }}) / nullif(starting_customers, 0) as logo_churn_rate,
+    cast(churned_customers as double) / nullif(starting_customers, 0) as logo_churn_rate,
     case when starting_mrr > 0 then
-        least(1.0, cast(starting_mrr + contraction_mrr + churn_mrr as {{ dbt.type_float() }}) / starting_mrr)
+        least(1.0, cast(starting_mrr + contraction_mrr + churn_mrr as double) / starting_mrr)
     end as grr,
-    cast(starting_mrr + expansion_mrr + contraction_mrr + churn_mrr as {{ dbt.type_float() }}) / nullif(starting_mrr, 0) as nrr
+    cast(starting_mrr + expansion_mrr + contraction_mrr + churn_mrr as double) / nullif(starting_mrr, 0) as nrr
 from monthly
