@@ -132,7 +132,8 @@ def _increment(home: Path) -> tuple[float, int]:
     day = START + dt.timedelta(days=DAYS)
     events_per_day = max(1_000, SIZES[home.name] // DAYS)
     users = max(50, SIZES[home.name] // 200)
-    generate(extra, GenerateOptions(events=events_per_day, days=1, users=users, seed=42, start=day))
+    # another seed: the generator derives event ids from (seed, user, day offset), which restart at 0
+    generate(extra, GenerateOptions(events=events_per_day, days=1, users=users, seed=4242, start=day))
     target = home / "inbox" / "events" / "increment.jsonl"
     shutil.move(next((extra / "events").glob("*.jsonl")), target)
     try:
