@@ -18,7 +18,7 @@ from ingest.currency import currency_problem
 from ingest.formats import Layout, resolve_layout
 from ingest.formats.mapping import Mapping, load_mapping, mapping_next_to
 from ingest.kinds import KindSpec, spec_for
-from ingest.ledger import file_sha256, loaded_as
+from ingest.ledger import file_sha256, loaded_as, modified_at, remember_modified, unchanged_since_load
 from ingest.readers import ReadError, iter_rows
 from ingest.validate import json_keys_of, typed_batch_sql
 from ingest.warehouse import connect
@@ -82,8 +82,13 @@ def ingest_file(
         mapping = load_mapping(beside)
     layout = resolve_layout(path, input_format, mapping)
     result = FileResult(path=path, kind=kind, input_format=layout.name)
+    result.skipped_as = unchanged_since_load(con, kind, path)
+    if result.skipped_as:
+        return result
     sha256 = file_sha256(path)
     result.skipped_as = loaded_as(con, kind, sha256)
+    if result.skipped_as == str(path):  # touched, or loaded before the quick check existed
+        remember_modified(con, kind, path, sha256)
     if result.skipped_as:
         return result
     _load(con, spec, layout, path, run_id, sha256, result)
@@ -101,6 +106,7 @@ def _load(
 ) -> None:
     """Every batch of the file, then its ledger row, in one transaction."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    modified = modified_at(path)
     con.execute("BEGIN TRANSACTION")
     try:
         for index, frame in enumerate(iter_rows(path, layout.container)):
@@ -109,7 +115,7 @@ def _load(
             _write_batch(con, spec, path, run_id, now, result)
         result.duplicate = result.read - result.quarantined - result.loaded
         con.execute(
-            "INSERT INTO raw.load_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO raw.load_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 str(path),
                 spec.name,
@@ -122,6 +128,7 @@ def _load(
                 result.duplicate,
                 now,
                 run_id,
+                modified,
             ],
         )
         con.execute("COMMIT")

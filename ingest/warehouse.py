@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS raw.load_ledger (
     rows_quarantined BIGINT NOT NULL,
     rows_duplicate BIGINT NOT NULL,
     loaded_at TIMESTAMP NOT NULL,
-    run_id VARCHAR NOT NULL
+    run_id VARCHAR NOT NULL,
+    modified_at TIMESTAMP
 )
 """
 
@@ -73,4 +74,5 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         for c in spec.columns:
             con.execute(f'ALTER TABLE {spec.table} ADD COLUMN IF NOT EXISTS "{c.name}" {c.sql_type}')
     con.execute(LEDGER_DDL)
+    con.execute("ALTER TABLE raw.load_ledger ADD COLUMN IF NOT EXISTS modified_at TIMESTAMP")
     con.execute(QUARANTINE_DDL)

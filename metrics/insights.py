@@ -52,21 +52,28 @@ def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _source(scope: Scope) -> str:
+def _source(scope: Scope, since: dt.datetime | None = None) -> str:
+    """The events an insight reads; ``since`` (local) drops the ones before a day ahead of it.
+
+    A local time is at most 14 hours from UTC, so a day's margin keeps every event whose
+    local time is at or after ``since``: the insight reads its range, not the history.
+    """
     actor = "person_id" if scope.unit == "user" else "account_id"
+    recent = f" and event_at >= TIMESTAMP '{since - dt.timedelta(days=1)}'" if since else ""
     return (
         f"(select {actor} as actor_id, event_name, is_activity, event_at, 1 as occurrences "
-        f"from fct_events where {actor} is not null)"
+        f"from fct_events where {actor} is not null{recent})"
     )
 
 
 def last_day(con: duckdb.DuckDBPyConnection, tz: str) -> dt.date:
-    """The last day with events, in the report timezone."""
-    row = con.execute(f"SELECT CAST(max(timezone({_lit(tz)}, timezone('UTC', event_at))) AS DATE) FROM fct_events")
-    value = row.fetchone()[0]
-    if value is None:
+    """The last day with events, in the report timezone (local time only for the latest event)."""
+    row = con.execute(
+        f"SELECT CAST(timezone({_lit(tz)}, timezone('UTC', max(event_at))) AS DATE) FROM fct_events"
+    ).fetchone()
+    if row[0] is None:
         raise ValueError("the serving copy holds no events yet")
-    return value
+    return row[0]
 
 
 def _period_floor(day: dt.date, period: str, week_start: str) -> dt.datetime:
@@ -87,15 +94,19 @@ def _minus_periods(start: dt.datetime, period: str, n: int) -> dt.datetime:
     return start - n * step
 
 
-def resolve_range(con: duckdb.DuckDBPyConnection, rng: Range, period: str, scope: Scope) -> tuple[str, str]:
-    """SQL expressions for the first and last day: explicit dates, or N periods ending at date_to."""
+def resolve_range(
+    con: duckdb.DuckDBPyConnection, rng: Range, period: str, scope: Scope
+) -> tuple[str, str, dt.datetime]:
+    """SQL expressions for the first and last day (explicit dates, or N periods ending at
+    date_to), and the local start of the range's first period (what older events cannot change)."""
     date_to = rng.date_to or last_day(con, scope.tz)
     if rng.date_from and rng.intervals:
         raise ValueError("give either --date-from or --intervals, not both")
     if rng.date_from:
         if rng.date_from > date_to:
             raise ValueError(f"--date-from {rng.date_from} is after --date-to {date_to}")
-        return f"DATE '{rng.date_from}'", f"DATE '{date_to}'"
+        start = _period_floor(rng.date_from, period, scope.week_start)
+        return f"DATE '{rng.date_from}'", f"DATE '{date_to}'", start
     count = rng.intervals or DEFAULT_INTERVALS[period]
     if count < 1:
         raise ValueError("--intervals must be at least 1")
@@ -103,7 +114,7 @@ def resolve_range(con: duckdb.DuckDBPyConnection, rng: Range, period: str, scope
     if period == "hour":
         last = dt.datetime.combine(date_to, dt.time(23))
     first = _minus_periods(last, period, count - 1)
-    return f"TIMESTAMP '{first}'", f"DATE '{date_to}'"
+    return f"TIMESTAMP '{first}'", f"DATE '{date_to}'", first
 
 
 def _localise(value: Any, tz: str) -> Any:
@@ -129,10 +140,11 @@ def retention(
     """Cohort retention: one row per cohort period and interval (0 = the cohort itself)."""
     if min_occurrences < 1:
         raise ValueError("--min-occurrences must be at least 1")
-    first, last = resolve_range(con, rng, period, scope)
+    first, last, start = resolve_range(con, rng, period, scope)
+    # first-time cohorts are each actor's first start event ever: they need the whole history
     sql = render(
         "retention",
-        _source(scope),
+        _source(scope, start if retention_type == "recurring" else None),
         period=period,
         tz=scope.tz,
         week_start=scope.week_start,
@@ -164,10 +176,10 @@ def stickiness(
     """How many actors were active in exactly (or at least) k intervals of the range."""
     if interval_count < 1:
         raise ValueError("--interval-count must be at least 1")
-    first, last = resolve_range(con, rng, period, scope)
+    first, last, start = resolve_range(con, rng, period, scope)
     sql = render(
         "stickiness_distribution",
-        _source(scope),
+        _source(scope, start),
         period=period,
         tz=scope.tz,
         week_start=scope.week_start,
@@ -187,11 +199,11 @@ def lifecycle(
     con: duckdb.DuckDBPyConnection, scope: Scope, rng: Range, *, period: str = "week", event: str | None = None
 ) -> Result:
     """New, returning, resurrecting and dormant actors per period."""
-    first, last = resolve_range(con, rng, period, scope)
+    first, last, start = resolve_range(con, rng, period, scope)
     created = f"(select actor_id, created_at from dim_actors where unit = {_lit(scope.unit)})"
     sql = render(
         "lifecycle",
-        _source(scope),
+        _source(scope, _minus_periods(start, period, 1)),  # the period before tells returning from new
         created,
         period=period,
         tz=scope.tz,
@@ -220,23 +232,32 @@ def pes(
     day = as_of or last_day(con, scope.tz)
     actor = "e.person_id" if scope.unit == "user" else "e.account_id"
     group = f"a.{by}" if by in ("plan", "segment") else ("e.account_id" if by == "account" else "'all'")
-    activity = (
-        f"(select {group} as grp, {actor} as actor_id, e.feature, "
-        f"cast(timezone({_lit(scope.tz)}, timezone('UTC', e.event_at)) as date) as activity_date "
-        "from fct_events as e left join dim_accounts as a on a.account_id = e.account_id "
-        f"where e.is_activity and {actor} is not null and {group} is not null)"
-    )
-    core = f"(select * from {activity} where feature in (select feature from dim_features where is_core))"
+    accounts = "left join dim_accounts as a on a.account_id = e.account_id " if by in ("plan", "segment") else ""
+    local_date = "e.event_at" if scope.tz == "UTC" else f"timezone({_lit(scope.tz)}, timezone('UTC', e.event_at))"
+
+    def activity(since: dt.date | None) -> str:  # a day's margin: local days are within 14 h of UTC ones
+        recent = f" and e.event_at >= TIMESTAMP '{since - dt.timedelta(days=1)}'" if since else ""
+        return (
+            f"(select {group} as grp, {actor} as actor_id, e.feature, cast({local_date} as date) as activity_date "
+            f"from fct_events as e {accounts}"
+            f"where e.is_activity and {actor} is not null and {group} is not null{recent})"
+        )
+
+    # every count looks back at most 2W + 30 days; only "new" needs each actor's first day ever
+    recent = activity(day - dt.timedelta(days=2 * window_days + 30))
+    firsts = f"(select grp, actor_id, min(activity_date) as activity_date from {activity(None)} group by grp, actor_id)"
+    core = f"(select * from {recent} where feature in (select feature from dim_features where is_core))"
     n_core = con.execute("SELECT count(*) FROM dim_features WHERE is_core").fetchone()[0]
     sql = render(
         "pes",
-        activity,
+        recent,
         core,
         n_core,
         window_days=window_days,
         ratio=ratio,
         as_of_from=f"DATE '{day}'",
         as_of_to=f"DATE '{day}'",
+        firsts=firsts,
     )
     rows = con.execute(f"SELECT grp, as_of, adoption, stickiness, growth, pes FROM ({sql}) ORDER BY grp").fetchall()
     columns = ["as_of", "adoption", "stickiness", "growth", "pes"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
 from pathlib import Path
 
@@ -56,6 +57,32 @@ def test_same_content_is_skipped_even_under_another_name(con, tmp_path):
     assert ingest_file(con, first, "events", "r1").loaded == 1
     second = ingest_file(con, again, "events", "r2")
     assert second.status == "skipped" and second.skipped_as == str(first)
+
+
+def test_a_file_unchanged_since_its_load_is_not_read_again(con, tmp_path):
+    """Same path, size and modification time: skipped on the quick check (no hashing), as
+    rsync does. Any other change of the file sends it through its SHA-256 again."""
+    path = write_jsonl(tmp_path / "e.jsonl", [event("a", "x", "2026-01-01T00:00:00Z", "u1")])
+    assert ingest_file(con, path, "events", "r1").loaded == 1
+    stamp = path.stat().st_mtime_ns
+    # same size, same time, other content: the quick check trusts the file system's stamp
+    path.write_bytes(path.read_bytes().replace(b'"a"', b'"b"'))
+    os.utime(path, ns=(stamp, stamp))
+    assert ingest_file(con, path, "events", "r2").skipped_as == str(path)
+    # a new modification time: hashed, found new, loaded
+    os.utime(path, ns=(stamp + 10**9, stamp + 10**9))
+    assert ingest_file(con, path, "events", "r3").loaded == 1
+    assert [r[0] for r in _events(con)] == ["a", "b"]
+
+
+def test_a_touched_file_is_hashed_once_then_skipped_quickly(con, tmp_path):
+    path = write_jsonl(tmp_path / "e.jsonl", [event("a", "x", "2026-01-01T00:00:00Z", "u1")])
+    ingest_file(con, path, "events", "r1")
+    later = path.stat().st_mtime_ns + 5 * 10**9
+    os.utime(path, ns=(later, later))
+    assert ingest_file(con, path, "events", "r2").skipped_as == str(path)  # by its SHA-256
+    recorded = con.execute("SELECT epoch_ns(modified_at) FROM raw.load_ledger").fetchall()
+    assert recorded == [(later // 1000 * 1000,)]  # the new time, to the microsecond
     assert con.execute("SELECT count(*) FROM raw.load_ledger").fetchone() == (1,)
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from metrics import insights
 from metrics.sqlrender import render
 from tests import reference
 
@@ -164,3 +165,77 @@ def test_lifecycle_matches_the_reference(raw, period, tz, week_start, event, lo,
         **params,
     )
     assert {(p, s): n for p, s, n in rows} == expected
+
+
+def _serving(events) -> duckdb.DuckDBPyConnection:
+    """An in-memory stand-in for the serving copy: fct_events and dim_actors of the events."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE fct_events (person_id VARCHAR, account_id VARCHAR, event_name VARCHAR, "
+        "is_activity BOOLEAN, event_at TIMESTAMP)"
+    )
+    con.executemany("INSERT INTO fct_events VALUES (?, NULL, ?, ?, ?)", events)
+    con.execute(
+        "CREATE TABLE dim_actors AS SELECT 'user' AS unit, person_id AS actor_id, min(event_at) AS created_at "
+        "FROM fct_events GROUP BY person_id"
+    )
+    return con
+
+
+def _naive(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value).replace(tzinfo=None)
+
+
+COMMAND = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@COMMAND
+@given(
+    raw=events_strategy,
+    period=st.sampled_from(["day", "week"]),
+    tz=st.sampled_from(ZONES),
+    start=st.sampled_from([None, "x"]),
+    kind=st.sampled_from(["recurring", "first_time"]),
+    window=st.sampled_from(["calendar", "24h"]),
+    lo=st.integers(0, 10),
+    hi=st.integers(0, 40),
+)
+# a first seen ten days before the range: not a first-time cohort of the range, however far back
+@example(
+    raw=[("a", "x", 0), ("a", "x", 10 * 86400), ("b", "x", 10 * 86400)],
+    period="day",
+    tz="UTC",
+    start=None,
+    kind="first_time",
+    window="calendar",
+    lo=1,
+    hi=1,
+)
+def test_the_commands_read_only_their_range_and_still_match(raw, period, tz, start, kind, window, lo, hi):
+    """`prodops retention|stickiness|lifecycle` skip events before their range (and, for
+    lifecycle, the period before it): the answers stay the reference's."""
+    data = _events(raw)
+    date_from, date_to = _range(data, lo, hi, tz)
+    con = _serving(data)
+    scope, rng = insights.Scope(tz=tz), insights.Range(date_from=date_from, date_to=date_to)
+    common = dict(period=period, tz=tz, week_start="monday", date_from=date_from, date_to=date_to)
+    got = insights.retention(con, scope, rng, period=period, start_event=start, retention_type=kind, window=window)
+    expected = reference.ref_retention(
+        data,
+        start_event=start,
+        return_event=None,
+        retention_type=kind,
+        cumulative=False,
+        window=window,
+        min_occurrences=1,
+        **common,
+    )
+    assert {(_naive(c), k): (size, kept) for c, k, size, kept, _ in got.rows} == expected
+    if [e for e in data if e[2]]:
+        got = insights.stickiness(con, scope, rng, period=period)
+        expected = reference.ref_stickiness(
+            data, event=None, interval_count=1, cumulative=False, criteria="gte", criteria_n=1, **common
+        )
+        assert dict(got.rows) == expected
+        got = insights.lifecycle(con, scope, rng, period=period)
+        assert {(_naive(p), s): n for p, s, n in got.rows} == reference.ref_lifecycle(data, event=None, **common)

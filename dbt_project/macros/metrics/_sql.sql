@@ -9,7 +9,10 @@
 -#}
 
 {#- naive UTC timestamp -> naive local timestamp in `tz` -#}
-{% macro local_ts(ts, tz) -%}{{ adapter.dispatch('local_ts', 'prodops')(ts, tz) }}{%- endmacro %}
+{#- (UTC itself needs no conversion: it is the costliest expression of a scan over events) -#}
+{% macro local_ts(ts, tz) -%}
+    {%- if tz == 'UTC' -%}{{ ts }}{%- else -%}{{ adapter.dispatch('local_ts', 'prodops')(ts, tz) }}{%- endif -%}
+{%- endmacro %}
 {% macro duckdb__local_ts(ts, tz) -%}timezone('{{ tz }}', timezone('UTC', {{ ts }})){%- endmacro %}
 {% macro default__local_ts(ts, tz) -%}from_utc_timestamp({{ ts }}, '{{ tz }}'){%- endmacro %}
 

@@ -4,7 +4,10 @@
   days: grp, actor_id, activity_date (one row per active day). core_days: grp, actor_id,
   feature, activity_date for core features only. n_core: the number of core features.
   window_days: W. ratio: dau/mau | wau/mau | dau/wau. as_of_from / as_of_to: date SQL
-  expressions (none: every day with data).
+  expressions (none: every day with data). firsts: grp, actor_id, activity_date (each actor's
+  first active day in the group, every group), for callers that pass only recent days (an
+  incremental model: `days` from as_of_from - 2W - 30 on suffice for every other count);
+  none: from `days`.
 
   adoption   = 100 * mean over actors active in W of (core features used in W / n_core)
              = 100 * (actor, core feature) pairs used in W / (n_core * actors active in W)
@@ -15,7 +18,7 @@
     dropped = U - A, new + recovered = U - B, recovered = U - B - new.
   pes        = (adoption + stickiness + growth) / 3, NULL if any component is NULL.
 -#}
-{% macro pes(days, core_days, n_core, window_days=30, ratio='dau/mau', as_of_from=none, as_of_to=none) -%}
+{% macro pes(days, core_days, n_core, window_days=30, ratio='dau/mau', as_of_from=none, as_of_to=none, firsts=none) -%}
 {%- set w = window_days | int -%}
 {#- percentages in double precision on every engine (Spark would keep `100.0 * n / d` in DECIMAL and round it) -#}
 {%- set hundred = 'cast(100 as double)' -%}
@@ -29,8 +32,15 @@ p_bounds as (
 p_spine_bounds as (
     select cast({{ add_days('lo', -2 * w) }} as date) as lo, hi from p_bounds
 ),
-p_counts as ({{ trailing_actor_counts('p_days', [1, 7, 30, w, 2 * w], 'p_spine_bounds') }}),
-p_firsts as (select grp, actor_id, min(activity_date) as activity_date from p_days group by grp, actor_id),
+p_counts as ({{ trailing_actor_counts('p_days', [1, 7, 30, w, 2 * w], 'p_spine_bounds', groups=firsts) }}),
+p_firsts as (
+    {%- if firsts %}
+    select f.grp, f.actor_id, f.activity_date from {{ firsts }} as f cross join p_spine_bounds as b
+    where f.activity_date >= b.lo
+    {%- else %}
+    select grp, actor_id, min(activity_date) as activity_date from p_days group by grp, actor_id
+    {%- endif %}
+),
 p_new as ({{ trailing_actor_counts('p_firsts', [w], 'p_spine_bounds') }}),
 p_pairs as (
     select distinct grp, concat(actor_id, '|', feature) as actor_id, activity_date from {{ core_days }}

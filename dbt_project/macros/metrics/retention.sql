@@ -44,20 +44,30 @@ r_returns as (
     from r_events as e cross join r_range as r
     where {{ event_matches(return_event, 'e.') }} and e.local_at < r.end_local
 ),
+{%- if window == 'calendar' %}
+{#- a return's interval depends only on its period: one row per actor and period to join -#}
+r_return_periods as (
+    select actor_id, p, sum(occurrences) as occurrences from (
+        select actor_id, {{ period_floor(period, 'local_at', week_start) }} as p, occurrences from r_returns
+    ) as periods
+    group by actor_id, p
+),
+{%- endif %}
 r_hits as (
     select actor_id, cohort_start, k from (
         select c.actor_id, c.cohort_start,
             {%- if window == '24h' %}
                cast(floor({{ seconds_between('c.t0', 'e.event_at') }} / {{ seconds }}) as integer) as k,
             {%- else %}
-               {{ periods_between(period, 'c.cohort_start', period_floor(period, 'e.local_at', week_start)) }} as k,
+               {{ periods_between(period, 'c.cohort_start', 'e.p') }} as k,
             {%- endif %}
                e.occurrences
-        from r_in_range as c join r_returns as e on e.actor_id = c.actor_id
         {%- if window == '24h' %}
+        from r_in_range as c join r_returns as e on e.actor_id = c.actor_id
         where e.event_at >= c.t0
         {%- else %}
-        where e.local_at >= c.cohort_start
+        from r_in_range as c join r_return_periods as e on e.actor_id = c.actor_id
+        where e.p >= c.cohort_start
         {%- endif %}
     ) as scored
     where k >= 1 and k <= {{ periods_between(period, 'cohort_start', '(select last_period from r_range)') }}

@@ -6,10 +6,12 @@
   actor's intervals never overlap, so a running sum of +1/-1 changes gives the distinct count
   of every day in one pass (no day x actor self-join). `bounds` is a relation with columns
   lo and hi: the days reported (every group gets every day, zero-filled); activity before lo
-  still counts for the days after it.
+  still counts for the days after it. `groups` (a relation with column grp; none: the groups
+  in `rel`) are the groups reported, so a caller passing only recent rows keeps the groups
+  idle in them.
   Output: grp, metric_date, c<w> for each w.
 -#}
-{% macro trailing_actor_counts(rel, windows, bounds) -%}
+{% macro trailing_actor_counts(rel, windows, bounds, groups=none) -%}
 {%- set ws = windows | unique | list -%}
 with tac_ordered as (
     select grp, actor_id, activity_date,
@@ -40,7 +42,7 @@ tac_start as (
 ),
 tac_grid as (
     select g.grp, s.metric_date
-    from (select distinct grp from {{ rel }}) as g
+    from (select distinct grp from {{ groups if groups else rel }}) as g
     cross join ({{ days_from_to('(select first_day from tac_start)', '(select hi from ' ~ bounds ~ ')') }}) as s
 ),
 tac_all as (

@@ -4,8 +4,8 @@
 -- which the user counts for MAU; a running sum of the +1/-1 changes gives every day's count.
 with user_days as (
     select distinct account_id, person_id, activity_date
-    from {{ ref('int_events') }}
-    where is_activity and account_id is not null
+    from {{ ref('int_activity_daily') }}
+    where account_id is not null
 ),
 ordered as (
     select *, lead(activity_date) over (partition by account_id, person_id order by activity_date) as next_date

@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy=day_rebuild_strategy(),
-    unique_key=['activity_date'],
+    unique_key='activity_date',
     partition_by=['activity_date'],
 ) }}
 -- The finest daily fact every engagement metric reads: activity events per person, account

@@ -1,9 +1,28 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy=day_rebuild_strategy(),
+    unique_key='metric_date',
+    partition_by=['metric_date'],
+) }}
 -- DAU, WAU (7 days ending d), MAU (30 days ending d), their ratios per day and unit, and the
 -- mean of each daily ratio over the 30 days ending d (days with a 0 denominator skipped).
+-- Incremental: rebuilds the days from the last one minus `lookback_days`; their 30-day means
+-- need the counts of the 29 days before, which need the activity of the 30 days before those.
+{% set since = none %}
+{% if is_incremental() %}
+    {% set since = '(select cast(' ~ dbt.dateadd('day', -var('lookback_days'), 'max(metric_date)') ~ ' as date) from ' ~ this ~ ')' %}
+{% endif %}
 with activity as (
     select unit as grp, actor_id, activity_date from {{ ref('int_actor_days') }}
+    {%- if since %}
+    where activity_date >= cast({{ dbt.dateadd('day', -59, since) }} as date)
+    {%- endif %}
 ),
-bounds as (select min(activity_date) as lo, max(activity_date) as hi from activity),
+bounds as (
+    select {{ 'cast(' ~ dbt.dateadd('day', -29, since) ~ ' as date)' if since else 'min(activity_date)' }} as lo,
+           max(activity_date) as hi
+    from activity
+),
 counts as (
     {{ trailing_actor_counts('activity', [1, 7, 30], 'bounds') }}
 ),
@@ -13,7 +32,8 @@ ratios as (
            c7 / nullif(c30, 0) as wau_mau,
            c1 / nullif(c7, 0) as dau_wau
     from counts
-)
+),
+daily as (
 select
     metric_date,
     unit,
@@ -29,3 +49,8 @@ select
     metric_date < {{ report_today() }} as is_complete
 from ratios
 window last_30 as (partition by unit order by metric_date rows between 29 preceding and current row)
+)
+select * from daily
+{%- if since %}
+where metric_date >= {{ since }}
+{%- endif %}

@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy=day_rebuild_strategy(),
-    unique_key=['activity_date'],
+    unique_key='activity_date',
     partition_by=['activity_date'],
 ) }}
 -- Every event with its stitched person, account, feature and activity flag: what the ad-hoc

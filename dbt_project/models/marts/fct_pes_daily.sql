@@ -1,12 +1,31 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy=day_rebuild_strategy(),
+    unique_key='as_of',
+    partition_by=['as_of'],
+) }}
 -- Product Engagement Score per day (as_of), 30-day window (Pendo): overall for users and for
 -- accounts, and for users per plan, per segment and per account. The ratio in the stickiness
 -- component is `pes_ratio` (default dau/mau). Components and counts are kept beside the score.
+-- Incremental: a run rebuilds the as-of days from the last one minus `lookback_days`, reading
+-- the activity of the 2W + 30 days before them (every count but "new" looks no further back)
+-- and each actor's first active day (for "new") from the whole history.
 {% set w = 30 %}
+{% set since = none %}
+{% if is_incremental() %}
+    {% set since = '(select cast(' ~ dbt.dateadd('day', -var('lookback_days'), 'max(as_of)') ~ ' as date) from ' ~ this ~ ')' %}
+{% endif %}
 with activity as (
     select a.person_id, a.account_id, a.feature, a.activity_date,
            coalesce(acc.plan, 'unknown') as plan, coalesce(acc.segment, 'unknown') as segment
     from {{ ref('int_activity_daily') }} as a
     left join {{ ref('stg_raw__accounts') }} as acc on acc.account_id = a.account_id
+),
+recent as (
+    select * from activity
+    {%- if since %}
+    where activity_date >= cast({{ dbt.dateadd('day', -(2 * w + 30), since) }} as date)
+    {%- endif %}
 ),
 {% set groupings = [
     ('user', 'all', "'all'", 'person_id'),
@@ -18,18 +37,25 @@ with activity as (
 {% for unit, dimension, grp, actor in groupings %}
 days_{{ loop.index }} as (
     select distinct {{ grp }} as grp, {{ actor }} as actor_id, activity_date
-    from activity where {{ actor }} is not null and {{ grp }} is not null
+    from recent where {{ actor }} is not null and {{ grp }} is not null
 ),
 core_{{ loop.index }} as (
     select distinct {{ grp }} as grp, {{ actor }} as actor_id, feature, activity_date
-    from activity
+    from recent
     where {{ actor }} is not null and {{ grp }} is not null and feature in {{ core_feature_list() }}
 ),
+{%- if since %}
+firsts_{{ loop.index }} as (
+    select {{ grp }} as grp, {{ actor }} as actor_id, min(activity_date) as activity_date
+    from activity where {{ actor }} is not null and {{ grp }} is not null
+    group by {{ grp }}, {{ actor }}
+),
+{%- endif %}
 pes_{{ loop.index }} as (
     select '{{ unit }}' as unit, '{{ dimension }}' as dimension, grp as dimension_value, scored.*
     from (
         {{ pes('days_' ~ loop.index, 'core_' ~ loop.index, core_feature_count(), window_days=w,
-               ratio=var('pes_ratio')) }}
+               ratio=var('pes_ratio'), as_of_from=since, firsts='firsts_' ~ loop.index if since else none) }}
     ) as scored
 ){% if not loop.last %},{% endif %}
 {% endfor %}
