@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -28,6 +29,7 @@ import duckdb
 
 from benchmarks.proctree import run_measured
 from sample.generate import GenerateOptions, generate
+from settings import load_settings
 
 ROOT = Path(__file__).resolve().parent
 CACHE = ROOT / ".cache"
@@ -36,6 +38,7 @@ PRODOPS = str(Path(sys.executable).with_name("prodops"))
 SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000, "100m": 100_000_000}  # 100k: a smoke test
 START = dt.date(2025, 1, 1)
 DAYS = 365
+MEMORY_LIMIT = "5GB"
 INSIGHTS = {
     "retention": ["retention", "--period", "week", "--intervals", "8"],
     "stickiness": ["stickiness", "--period", "day", "--intervals", "30"],
@@ -70,13 +73,22 @@ class SizeResult:
 
 
 def _workspace(size: str) -> Path:
-    """The cached workspace of a size, its inbox generated once (same seed, same files)."""
+    """The cached workspace of a size, its inbox generated once (same seed, same files).
+
+    DuckDB's memory limit is set to MEMORY_LIMIT in the workspace's prodops.yml: with the
+    Python processes beside it, the whole process tree stays under the 8 GiB target.
+    """
     home = CACHE / size
     stamp = home / "inbox" / f".generated-{SIZES[size]}-{START}-{DAYS}"
     if not stamp.exists():
         shutil.rmtree(home, ignore_errors=True)
         generate(home / "inbox", GenerateOptions(events=SIZES[size], days=DAYS, seed=42, start=START))
         stamp.touch()
+    load_settings(home)  # writes the default prodops.yml when there is none
+    config = home / "prodops.yml"
+    config.write_text(
+        re.sub(r"(?m)^duckdb_memory_limit: .*$", f"duckdb_memory_limit: {MEMORY_LIMIT}", config.read_text())
+    )
     return home
 
 
@@ -186,7 +198,18 @@ def _machine() -> dict[str, object]:
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": _commit(),
     }
+
+
+def _commit() -> str:
+    """The code measured: the checkout's commit, marked when it has uncommitted changes."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def table(results: list[SizeResult]) -> str:
@@ -242,7 +265,8 @@ def main(argv: list[str] | None = None) -> None:
     machine = _machine()
     text = (
         f"Machine: {machine['cores']} cores, {machine['memory_gib']} GiB, Python {machine['python']}, "
-        f"DuckDB {machine['duckdb']}, {machine['date']}\n\n{table(results)}\n"
+        f"DuckDB {machine['duckdb']} (memory_limit {MEMORY_LIMIT}), commit {machine['commit']}, {machine['date']}\n\n"
+        f"{table(results)}\n"
     )
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)

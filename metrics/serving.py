@@ -28,16 +28,19 @@ class ServingMissing(FileNotFoundError):
     """No run has published yet."""
 
 
-def publish(warehouse: Path, serving_db: Path, run_id: str, salt: str) -> dict[str, int]:
+def publish(
+    warehouse: Path, serving_db: Path, run_id: str, salt: str, *, threads: int = 2, memory_limit: str = "8GB"
+) -> dict[str, int]:
     """Copy the marts into a fresh serving file and swap it into place; return rows per table.
 
-    ``salt`` keys the hashes that stand for personal data (``metrics.pii.workspace_salt``).
+    ``salt`` keys the hashes that stand for personal data (``metrics.pii.workspace_salt``);
+    ``threads`` and ``memory_limit`` are the workspace's DuckDB settings, as for every writer.
     """
     serving_db.parent.mkdir(parents=True, exist_ok=True)
     tmp = serving_db.with_name(serving_db.name + ".tmp")
     tmp.unlink(missing_ok=True)
     counts: dict[str, int] = {}
-    con = duckdb.connect(str(tmp))
+    con = duckdb.connect(str(tmp), config={"threads": threads, "memory_limit": memory_limit})
     try:
         pii.prepare(con, salt)
         con.execute(f"ATTACH '{warehouse}' AS warehouse (READ_ONLY)")

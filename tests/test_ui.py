@@ -212,9 +212,13 @@ def test_materializations_carry_row_counts_types_and_previews(tiny):
 
         mart = latest("marts", "fct_daily_active")
         raw = latest("raw", "events")
+        view = latest("intermediate", "int_events")
     # 16 days (Jan 5..20) for users and for accounts; 11 lines - 2 quarantined - 1 duplicate
     assert mart["dagster/row_count"].value == 32 and raw["dagster/row_count"].value == 8
     columns = {c.name: (c.type, c.description) for c in mart["dagster/column_schema"].value.columns}
     assert columns["metric_date"] == ("DATE", "Day in the report timezone.") and columns["dau"][0] == "BIGINT"
     preview = mart["preview"].value.records
     assert len(preview) == 5 and set(preview[0].data) == set(columns)
+    # a view: its columns, not a count or preview (each would run the view's whole query)
+    assert "dagster/row_count" not in view and "preview" not in view
+    assert "event_id" in {c.name for c in view["dagster/column_schema"].value.columns}

@@ -18,12 +18,14 @@ def facts_metadata(facts: TableFacts, descriptions: Mapping[str, str] | None = N
     schema = dg.TableSchema(
         columns=[dg.TableColumn(name, type_, description=descriptions.get(name)) for name, type_ in facts.columns]
     )
-    preview_schema = dg.TableSchema(columns=[dg.TableColumn(name, "text") for name, _ in facts.columns])
-    return {
-        "dagster/row_count": dg.MetadataValue.int(facts.rows),
-        "dagster/column_schema": dg.MetadataValue.table_schema(schema),
-        "preview": dg.MetadataValue.table([dg.TableRecord(row) for row in facts.preview], schema=preview_schema),
-    }
+    metadata: dict[str, Any] = {"dagster/column_schema": dg.MetadataValue.table_schema(schema)}
+    if facts.rows is not None:
+        metadata["dagster/row_count"] = dg.MetadataValue.int(facts.rows)
+    if facts.preview is not None:
+        preview_schema = dg.TableSchema(columns=[dg.TableColumn(name, "text") for name, _ in facts.columns])
+        records = [dg.TableRecord(row) for row in facts.preview]
+        metadata["preview"] = dg.MetadataValue.table(records, schema=preview_schema)
+    return metadata
 
 
 def with_table_facts(events: Iterable[Any], settings: Settings, manifest: Mapping[str, Any]) -> Iterator[Any]:

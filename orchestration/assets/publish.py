@@ -27,7 +27,12 @@ def build_publish_asset(upstream: dg.AssetsDefinition) -> dg.AssetsDefinition:
     def serving_analytics(context: AssetExecutionContext, workspace: WorkspaceResource) -> dg.MaterializeResult:
         settings = workspace.settings()
         counts = publish(
-            settings.warehouse, settings.serving_db, context.run_id, workspace_salt(settings.pii_salt_file)
+            settings.warehouse,
+            settings.serving_db,
+            context.run_id,
+            workspace_salt(settings.pii_salt_file),
+            threads=settings.duckdb_threads,
+            memory_limit=settings.duckdb_memory_limit,
         )
         table = "| table | rows |\n|---|---|\n" + "\n".join(f"| {t} | {n} |" for t, n in counts.items())
         return dg.MaterializeResult(metadata={"path": str(settings.serving_db), "tables": dg.MetadataValue.md(table)})

@@ -27,6 +27,19 @@ recent as (
     where activity_date >= cast({{ dbt.dateadd('day', -(2 * w + 30), since) }} as date)
     {%- endif %}
 ),
+{%- if since %}
+{#- each person's first day per account: the first day of any grouping below is a min over these -#}
+person_account_firsts as (
+    select f.person_id, f.account_id, f.activity_date,
+           coalesce(acc.plan, 'unknown') as plan, coalesce(acc.segment, 'unknown') as segment
+    from (
+        select person_id, account_id, min(activity_date) as activity_date
+        from {{ ref('int_activity_daily') }}
+        group by person_id, account_id
+    ) as f
+    left join {{ ref('stg_raw__accounts') }} as acc on acc.account_id = f.account_id
+),
+{%- endif %}
 {% set groupings = [
     ('user', 'all', "'all'", 'person_id'),
     ('account', 'all', "'all'", 'account_id'),
@@ -47,7 +60,7 @@ core_{{ loop.index }} as (
 {%- if since %}
 firsts_{{ loop.index }} as (
     select {{ grp }} as grp, {{ actor }} as actor_id, min(activity_date) as activity_date
-    from activity where {{ actor }} is not null and {{ grp }} is not null
+    from person_account_firsts where {{ actor }} is not null and {{ grp }} is not null
     group by {{ grp }}, {{ actor }}
 ),
 {%- endif %}
