@@ -43,6 +43,12 @@ CREATE TABLE IF NOT EXISTS raw.quarantine (
 )
 """
 
+# Every `--full-refresh` build, recorded before dbt starts: days of incremental marts older
+# than the look-back may have changed since, so the next publish copies them whole.
+FULL_REFRESHES_DDL = """
+CREATE TABLE IF NOT EXISTS raw.full_refreshes (run_id VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL)
+"""
+
 LINEAGE_COLUMNS = (
     "_key VARCHAR NOT NULL, _file VARCHAR NOT NULL, _line BIGINT NOT NULL, "
     "_run_id VARCHAR NOT NULL, _loaded_at TIMESTAMP NOT NULL"
@@ -76,3 +82,10 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(LEDGER_DDL)
     con.execute("ALTER TABLE raw.load_ledger ADD COLUMN IF NOT EXISTS modified_at TIMESTAMP")
     con.execute(QUARANTINE_DDL)
+    con.execute(FULL_REFRESHES_DDL)
+
+
+def record_full_refresh(path: Path, run_id: str) -> None:
+    """Note that a full rebuild of the dbt models starts now (see FULL_REFRESHES_DDL)."""
+    with connect(path) as con:
+        con.execute("INSERT INTO raw.full_refreshes VALUES (?, now()::TIMESTAMP)", [run_id])

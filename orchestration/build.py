@@ -13,7 +13,7 @@ from orchestration.assets.dbt import build_dbt_assets
 from orchestration.assets.publish import build_publish_asset, serving_report
 from orchestration.assets.raw import RAW_ASSETS, load_ledger
 from orchestration.checks import quality_gates
-from orchestration.dbt_project import DBT_EXECUTABLE, ensure_manifest
+from orchestration.dbt_project import DBT_EXECUTABLE, day_tables, ensure_manifest
 from orchestration.resources import WorkspaceResource
 from orchestration.triggers import JOB_NAME, build_triggers
 from settings import DBT_PROJECT_DIR, Settings
@@ -23,7 +23,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     """Assets, the whole-graph job, its schedule and sensor, and resources for ``settings``."""
     manifest = ensure_manifest(settings)
     dbt_models = build_dbt_assets(manifest)
-    publish_asset = build_publish_asset(dbt_models)
+    publish_asset = build_publish_asset(dbt_models, day_tables(manifest, settings))
     job = dg.define_asset_job(
         JOB_NAME,
         selection=dg.AssetSelection.all(),

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from metrics.serving import PUBLISHED_SCHEMAS, DayTables
 from settings import DBT_PROJECT_DIR, Settings
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -128,3 +129,17 @@ def ensure_manifest(settings: Settings) -> Path:
             tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
             raise RuntimeError(f"dbt parse failed for {DBT_PROJECT_DIR}:\n{tail}")
     return MANIFEST
+
+
+def day_tables(manifest: Path, settings: Settings) -> DayTables:
+    """The published marts dbt rebuilds day by day: incremental models keyed by one day column."""
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    columns = {
+        node["alias"]: node["config"]["unique_key"]
+        for node in nodes
+        if node["resource_type"] == "model"
+        and node["schema"] in PUBLISHED_SCHEMAS
+        and node["config"].get("materialized") == "incremental"
+        and isinstance(node["config"].get("unique_key"), str)
+    }
+    return DayTables(day_columns=columns, lookback_days=settings.lookback_days)

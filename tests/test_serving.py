@@ -20,7 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from metrics.pii import workspace_salt
-from metrics.serving import publish
+from metrics.serving import DayTables, publish
 from orchestration.runner import run_pipeline
 from settings import load_settings
 from tests.conftest import query
@@ -241,3 +241,48 @@ def test_sqlalchemy_duckdb_engine_reads_the_copy_and_cannot_write(published):
         with pytest.raises(sa.exc.DBAPIError, match="read-only"):
             connection.execute(sa.text("DELETE FROM fct_daily_active"))
     engine.dispose()
+
+
+def test_a_nightly_publish_reuses_the_old_days_of_day_by_day_marts(tmp_path):
+    """Days before the previous copy's last day minus the look-back come from that copy; a
+    full refresh of the warehouse, or another salt, makes the next publish copy everything."""
+    warehouse, serving = tmp_path / "warehouse.duckdb", tmp_path / "serving" / "analytics.duckdb"
+    days = DayTables(day_columns={"fct_days": "day"}, lookback_days=1)
+    con = duckdb.connect(str(warehouse))
+    con.execute("CREATE SCHEMA marts")
+    con.execute("CREATE TABLE marts.fct_days AS SELECT DATE '2026-01-01' + d::INTEGER AS day, 'v1' AS v FROM range(5) t(d)")
+    con.execute("CREATE TABLE marts.dim_x AS SELECT 'v1' AS v")
+    con.close()
+
+    def rewrite(sql: str) -> None:
+        with duckdb.connect(str(warehouse)) as writer:
+            writer.execute(sql)
+
+    def published() -> list[tuple]:
+        return query(serving, "SELECT strftime(day, '%d'), v FROM fct_days ORDER BY day") + query(
+            serving, "SELECT 'x', v FROM dim_x"
+        )
+
+    assert publish(warehouse, serving, "r1", "salt", days=days) == {"dim_x": 1, "fct_days": 5}
+    # every value changes in the warehouse (as no incremental run would), and a day is added
+    rewrite("UPDATE marts.fct_days SET v = 'v2'; UPDATE marts.dim_x SET v = 'v2'")
+    rewrite("INSERT INTO marts.fct_days VALUES (DATE '2026-01-06', 'v2')")
+    assert publish(warehouse, serving, "r2", "salt", days=days) == {"dim_x": 1, "fct_days": 6}
+    # days 1-3 kept from the copy; 4 (the last day 5 minus one day of look-back) on replaced
+    assert published() == [
+        ("01", "v1"),
+        ("02", "v1"),
+        ("03", "v1"),
+        ("04", "v2"),
+        ("05", "v2"),
+        ("06", "v2"),
+        ("x", "v2"),
+    ]
+    rewrite(
+        "CREATE SCHEMA IF NOT EXISTS raw; CREATE TABLE raw.full_refreshes AS SELECT 'r3' AS run_id, now() AS started_at"
+    )
+    publish(warehouse, serving, "r3", "salt", days=days)
+    assert {v for _, v in published()} == {"v2"}
+    rewrite("UPDATE marts.fct_days SET v = 'v3'")
+    publish(warehouse, serving, "r4", "other salt", days=days)
+    assert [v for _, v in published()] == ["v3"] * 6 + ["v2"]

@@ -8,6 +8,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from ingest.warehouse import record_full_refresh
 from orchestration.assets.catalog import with_table_facts
 from orchestration.dbt_project import dbt_build_args
 from orchestration.resources import WorkspaceResource
@@ -45,6 +46,8 @@ def build_dbt_assets(manifest: Path) -> dg.AssetsDefinition:
         context: AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource, config: DbtRunConfig
     ) -> Iterator[Any]:
         settings = workspace.settings()
+        if config.full_refresh:
+            record_full_refresh(settings.warehouse, context.run_id)
         args = dbt_build_args(settings, full_refresh=config.full_refresh)
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         yield from with_table_facts(invocation.stream(), settings, invocation.manifest)

@@ -5,15 +5,18 @@ from dagster import AssetExecutionContext
 
 from metrics.pii import workspace_salt
 from metrics.report import write_report
-from metrics.serving import publish
+from metrics.serving import DayTables, publish
 from orchestration.resources import WorkspaceResource
 
 SERVING_KEY = dg.AssetKey(["serving", "analytics"])
 REPORT_KEY = dg.AssetKey(["serving", "report"])
 
 
-def build_publish_asset(upstream: dg.AssetsDefinition) -> dg.AssetsDefinition:
-    """The publish asset, downstream of every dbt model (so a failed test prevents it)."""
+def build_publish_asset(upstream: dg.AssetsDefinition, days: DayTables) -> dg.AssetsDefinition:
+    """The publish asset, downstream of every dbt model (so a failed test prevents it).
+
+    ``days``: the marts dbt rebuilds day by day, whose older days are taken from the previous copy.
+    """
 
     @dg.asset(
         key=SERVING_KEY,
@@ -21,8 +24,9 @@ def build_publish_asset(upstream: dg.AssetsDefinition) -> dg.AssetsDefinition:
         group_name="serving",
         owners=["team:product-ops"],
         kinds={"duckdb"},
-        description="`serving/analytics.duckdb`: every mart copied to a new file, fsynced and renamed "
-        "over the previous copy. BI tools and `prodops` commands read only this file.",
+        description="`serving/analytics.duckdb`: every mart written to a new file, fsynced and renamed "
+        "over the previous copy (the day-by-day marts start from the previous copy and replace their "
+        "last days). BI tools and `prodops` commands read only this file.",
     )
     def serving_analytics(context: AssetExecutionContext, workspace: WorkspaceResource) -> dg.MaterializeResult:
         settings = workspace.settings()
@@ -33,6 +37,7 @@ def build_publish_asset(upstream: dg.AssetsDefinition) -> dg.AssetsDefinition:
             workspace_salt(settings.pii_salt_file),
             threads=settings.duckdb_threads,
             memory_limit=settings.duckdb_memory_limit,
+            days=days,
         )
         table = "| table | rows |\n|---|---|\n" + "\n".join(f"| {t} | {n} |" for t, n in counts.items())
         return dg.MaterializeResult(metadata={"path": str(settings.serving_db), "tables": dg.MetadataValue.md(table)})
