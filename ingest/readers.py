@@ -12,8 +12,10 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 
@@ -49,28 +51,48 @@ def read_rows(path: Path, fmt: str) -> pl.DataFrame:
     return _with_problem(frame)
 
 
-BATCH_ROWS = 1_000_000  # lines per batch of a large JSON-lines file: memory stays bounded
+BATCH_BYTES = 128 << 20  # bytes of a JSON-lines file parsed at a time: memory stays bounded by it
 
 
-def iter_rows(path: Path, fmt: str, batch_rows: int | None = None) -> Iterator[pl.DataFrame]:
-    """``read_rows`` in batches: JSON lines stream ``batch_rows`` lines at a time, other
-    formats come as one frame. Line numbers are the file's whatever the batch."""
+def iter_rows(path: Path, fmt: str) -> Iterator[pl.DataFrame]:
+    """``read_rows`` in batches: JSON lines stream in blocks of about ``BATCH_BYTES`` that
+    end at a line end, other formats come as one frame. Line numbers are the file's
+    whatever the batch, and memory holds one block, however large the file."""
     if fmt != "jsonl" or path.stat().st_size == 0:
         yield read_rows(path, fmt)
         return
-    last_line = 0
     try:
-        lines = pl.scan_lines(path, name="_raw", row_index_name="_line", row_index_offset=1)
-        for batch in lines.collect_batches(chunk_size=batch_rows or BATCH_ROWS):
-            last_line = int(batch["_line"][-1]) if batch.height else last_line
-            yield _with_problem(_clean_lines(batch))
+        first_line = 1
+        for block in _line_blocks(path):
+            frame = _lines_of(block, first_line)
+            first_line += frame.height
+            yield _with_problem(_clean_lines(frame))
+    except (pl.exceptions.PolarsError, OSError, EOFError, zlib.error) as exc:
+        raise ReadError(f"{path}: cannot be read as {fmt}: {str(exc).splitlines()[0]}") from exc
+
+
+def _line_blocks(path: Path) -> Iterator[bytes]:
+    """The file's bytes (gzip looked through) in blocks of whole lines, each about BATCH_BYTES."""
+    with _open_bytes(path) as handle:
+        while block := handle.read(BATCH_BYTES):
+            yield block if block.endswith(b"\n") else block + handle.readline()
+
+
+def _open_bytes(path: Path) -> BinaryIO:
+    with path.open("rb") as probe:
+        zipped = probe.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rb") if zipped else path.open("rb")
+
+
+def _lines_of(block: bytes, first_line: int) -> pl.DataFrame:
+    """Every line of a block (blank ones too) with its number; a block with bytes that are not
+    UTF-8 goes line by line, so only those lines are lost to quarantine, not the block."""
+    try:
+        return pl.scan_lines(block, name="_raw", row_index_name="_line", row_index_offset=first_line).collect()
     except pl.exceptions.ComputeError as exc:
         if not _is_utf8_error(exc):
-            raise ReadError(f"{path}: cannot be read as {fmt}: {str(exc).splitlines()[0]}") from exc
-        decoded = _decode_lines(_file_bytes(path))  # only the lines not yielded yet
-        yield _clean_lines(decoded.filter(pl.col("_line") > last_line))
-    except (pl.exceptions.PolarsError, OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise ReadError(f"{path}: cannot be read as {fmt}: {str(exc).splitlines()[0]}") from exc
+            raise
+        return _decode_lines(block.removesuffix(b"\n"), first_line)
 
 
 def _with_problem(frame: pl.DataFrame) -> pl.DataFrame:
@@ -89,10 +111,10 @@ def _is_utf8_error(exc: Exception) -> bool:
     return "utf" in str(exc).lower()
 
 
-def _decode_lines(data: bytes) -> pl.DataFrame:
+def _decode_lines(data: bytes, first_line: int) -> pl.DataFrame:
     """Line by line, so only the lines that are not UTF-8 are lost to quarantine, not the file."""
     lines, raws, problems = [], [], []
-    for number, line in enumerate(data.split(b"\n"), start=1):
+    for number, line in enumerate(data.split(b"\n"), start=first_line):
         try:
             raws.append(line.decode("utf-8"))
             problems.append(None)
@@ -104,8 +126,8 @@ def _decode_lines(data: bytes) -> pl.DataFrame:
 
 
 def _file_bytes(path: Path) -> bytes:
-    data = path.read_bytes()
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+    with _open_bytes(path) as handle:
+        return handle.read()
 
 
 def _read_csv(path: Path) -> pl.DataFrame:

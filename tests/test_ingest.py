@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import shutil
 from pathlib import Path
@@ -187,7 +188,7 @@ def test_inbox_ignores_hidden_and_partial_files(tmp_path):
 def test_a_file_read_in_batches_counts_and_dedups_like_one(con, tmp_path, monkeypatch):
     import ingest.readers
 
-    monkeypatch.setattr(ingest.readers, "BATCH_ROWS", 2)
+    monkeypatch.setattr(ingest.readers, "BATCH_BYTES", 150)  # about two lines per block
     path = write_jsonl(
         tmp_path / "big.jsonl",
         [
@@ -202,3 +203,19 @@ def test_a_file_read_in_batches_counts_and_dedups_like_one(con, tmp_path, monkey
     assert (result.read, result.loaded, result.quarantined, result.duplicate) == (5, 3, 1, 1)
     assert result.examples == [(3, "line is not valid JSON")]
     assert _events(con) == [("a", 1), ("b", 2), ("c", 5)]
+
+
+def test_blocks_keep_line_numbers_across_bad_bytes_and_gzip(con, tmp_path, monkeypatch):
+    """A file read in blocks of a few lines: a line that is not UTF-8 in a later block is
+    quarantined under its own line number, the lines around it load."""
+    import ingest.readers
+
+    monkeypatch.setattr(ingest.readers, "BATCH_BYTES", 150)
+    lines = [json.dumps(event(i, "x", "2026-01-01T00:00:00Z", "u")).encode() for i in "abcd"]
+    data = b"\n".join([*lines[:3], b'{"event_id": "\xff"}', b"", lines[3]]) + b"\n"
+    path = tmp_path / "e.jsonl.gz"
+    path.write_bytes(gzip.compress(data))
+    result = ingest_file(con, path, "events", "r")
+    assert (result.read, result.loaded, result.quarantined) == (5, 4, 1)
+    assert result.examples == [(4, "line is not valid UTF-8 (byte 0xff at column 15)")]
+    assert _events(con) == [("a", 1), ("b", 2), ("c", 3), ("d", 6)]

@@ -250,7 +250,7 @@ def test_a_nightly_publish_reuses_the_old_days_of_day_by_day_marts(tmp_path):
     days = DayTables(day_columns={"fct_days": "day"}, lookback_days=1)
     con = duckdb.connect(str(warehouse))
     con.execute("CREATE SCHEMA marts")
-    con.execute("CREATE TABLE marts.fct_days AS SELECT DATE '2026-01-01' + d::INTEGER AS day, 'v1' AS v FROM range(5) t(d)")
+    con.execute("CREATE TABLE marts.fct_days AS SELECT DATE '2026-01-01' + d::INT AS day, 'v1' AS v FROM range(5) t(d)")
     con.execute("CREATE TABLE marts.dim_x AS SELECT 'v1' AS v")
     con.close()
 
