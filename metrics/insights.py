@@ -20,6 +20,7 @@ PERIODS = ("hour", "day", "week", "month")
 UNITS = ("user", "account")
 GROUPS = ("plan", "segment", "account")
 DEFAULT_INTERVALS = {"hour": 24, "day": 14, "week": 8, "month": 6}
+PES_MART_WINDOW = 30  # the window of fct_pes_daily
 
 
 @dataclass(frozen=True)
@@ -225,11 +226,25 @@ def pes(
     window_days: int = 30,
     ratio: str = "dau/mau",
     by: str | None = None,
+    published_ratio: str | None = None,
 ) -> Result:
-    """The Product Engagement Score and its components on one day, overall or per group."""
+    """The Product Engagement Score and its components on one day, overall or per group.
+
+    ``published_ratio``: the ratio ``fct_pes_daily`` was built with, in ``scope.tz``. The
+    overall score with the mart's window and ratio is read from the mart (the same macro over
+    the same activity); any other question is computed from ``fct_events``.
+    """
     if window_days < 1:
         raise ValueError("--window-days must be at least 1")
     day = as_of or last_day(con, scope.tz)
+    if by is None and window_days == PES_MART_WINDOW and ratio == published_ratio:
+        row = con.execute(
+            "SELECT as_of, adoption, stickiness, growth, pes FROM fct_pes_daily "
+            "WHERE as_of = ? AND unit = ? AND dimension = 'all'",
+            [day, scope.unit],
+        ).fetchall()
+        if row:
+            return Result(["as_of", "adoption", "stickiness", "growth", "pes"], row)
     actor = "e.person_id" if scope.unit == "user" else "e.account_id"
     group = f"a.{by}" if by in ("plan", "segment") else ("e.account_id" if by == "account" else "'all'")
     accounts = "left join dim_accounts as a on a.account_id = e.account_id " if by in ("plan", "segment") else ""

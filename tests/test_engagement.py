@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from metrics import insights
+from metrics.serving import read_serving
 from tests.conftest import query
 
 D = dt.date
@@ -151,6 +153,17 @@ def test_cli_pes_equals_the_mart(tiny):
     assert [(r["plan"], r["adoption"], r["stickiness"], r["growth"], r["pes"]) for r in rows] == [
         (m[0], pytest.approx(m[1]), pytest.approx(m[2]), pytest.approx(m[3]), pytest.approx(m[4])) for m in mart
     ]
+
+
+def test_cli_pes_overall_is_read_from_the_mart_and_equals_the_computation(tiny):
+    """`prodops pes` (the mart's window and ratio) reads fct_pes_daily; computing the same
+    question from fct_events gives the same numbers, the hand-computed ones above."""
+    (row,) = cli(tiny, "pes", "--as-of", "2026-01-20")
+    expected = (500 / 12, 100 * (1 + 0.5 + 4 / 3) / 16, 100.0)
+    assert (row["adoption"], row["stickiness"], row["growth"]) == pytest.approx(expected)
+    with read_serving(tiny[0].serving_db) as con:
+        computed = insights.pes(con, insights.Scope(), as_of=dt.date(2026, 1, 20), published_ratio=None)
+    assert computed.rows[0][1:] == pytest.approx((*expected, sum(expected) / 3))
 
 
 def test_cli_rejects_bad_flags_in_one_line(tiny):

@@ -290,6 +290,7 @@ def pes(
       prodops pes
       prodops pes --as-of 2026-06-30 --ratio wau/mau --by plan
     """
+    published_ratio = load_settings(home).pes_ratio  # fct_pes_daily's, in the workspace's timezone
     _run(
         home,
         fmt,
@@ -303,5 +304,6 @@ def pes(
             window_days=window_days,
             ratio=ratio,
             by=by,
+            published_ratio=published_ratio,
         ),
     )
