@@ -16,14 +16,21 @@ account_traits as (
     where traits is not null and event_name = 'group' and account_id is not null
     group by account_id
 ),
+{#- every event's time once: activity through its daily fact (each day's first event), the
+    few non-activity events (identify, group, ...) from the stitched events -#}
+first_events as (
+    select person_id, account_id, first_event_at as event_at from {{ ref('int_activity_daily') }}
+    union all
+    select person_id, account_id, event_at from {{ ref('int_events') }} where not is_activity
+),
 first_user_events as (
     select person_id as actor_id, min(event_at) as first_event_at
-    from {{ ref('int_events') }}
+    from first_events
     group by person_id
 ),
 first_account_events as (
     select account_id as actor_id, min(event_at) as first_event_at
-    from {{ ref('int_events') }}
+    from first_events
     where account_id is not null
     group by account_id
 ),
