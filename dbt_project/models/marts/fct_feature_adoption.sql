@@ -6,16 +6,25 @@ with as_of as (select max(activity_date) as as_of from {{ ref('int_actor_days') 
 windows as (
     select 7 as window_days union all select 30 union all select 90
 ),
+{#- the longest window's days, before they are crossed with every window -#}
+recent_days as (
+    select d.* from {{ ref('int_actor_days') }} as d cross join as_of as a
+    where d.activity_date > {{ dbt.dateadd('day', -90, 'a.as_of') }}
+),
+recent_uses as (
+    select f.* from {{ ref('int_actor_feature_days') }} as f cross join as_of as a
+    where f.activity_date > {{ dbt.dateadd('day', -90, 'a.as_of') }}
+),
 active as (
     select w.window_days, d.unit, count(distinct d.actor_id) as active_actors
-    from {{ ref('int_actor_days') }} as d
+    from recent_days as d
     cross join windows as w cross join as_of as a
     where d.activity_date > {{ dbt.dateadd('day', '-w.window_days', 'a.as_of') }} and d.activity_date <= a.as_of
     group by w.window_days, d.unit
 ),
 uses as (
     select w.window_days, f.unit, f.feature, f.actor_id, sum(f.events) as uses
-    from {{ ref('int_actor_feature_days') }} as f
+    from recent_uses as f
     cross join windows as w cross join as_of as a
     where f.activity_date > {{ dbt.dateadd('day', '-w.window_days', 'a.as_of') }} and f.activity_date <= a.as_of
     group by w.window_days, f.unit, f.feature, f.actor_id
