@@ -178,6 +178,7 @@ class Settings:
             "health_weights": dict(self.health_weights),
             "health_window_days": self.health_window_days,
             "lake_path": str(self.lake_dir),
+            "duckdb_threads": self.duckdb_threads,
         }
 
     @property

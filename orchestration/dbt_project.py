@@ -40,8 +40,15 @@ def write_profile(settings: Settings) -> Path:
                 "duckdb": {
                     "type": "duckdb",
                     "path": str(settings.warehouse),
-                    "threads": settings.duckdb_threads,
-                    "settings": {"memory_limit": settings.duckdb_memory_limit, "TimeZone": "UTC"},
+                    # one model at a time: models share the one DuckDB memory limit, and the
+                    # largest (PES per account and day at 100M events) needs all of it
+                    "threads": 1,
+                    "settings": {
+                        "memory_limit": settings.duckdb_memory_limit,
+                        "threads": settings.duckdb_threads,
+                        "preserve_insertion_order": False,
+                        "TimeZone": "UTC",
+                    },
                 },
                 "spark": spark_output(settings),
             },
