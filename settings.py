@@ -35,8 +35,8 @@ timezone: UTC            # report timezone: days, weeks and months are bucketed 
 week_start: monday       # monday | sunday
 lookback_days: 3         # incremental runs recompute this many days for late events
 schedule_cron: "0 2 * * *"   # the nightly run, in `timezone`
-duckdb_threads: 2
-duckdb_memory_limit: 8GB
+duckdb_threads: 2        # DuckDB threads of every writer (ingest, dbt, publish)
+duckdb_memory_limit: 8GB # per writer; dbt builds one model at a time under it, spilling to disk
 # Events that are not product activity (they never make anyone "active").
 non_activity_events: [identify, alias, group, invoice_paid]
 # Feature catalogue: a feature is matched by an event name and optional property filters

@@ -41,7 +41,7 @@ def _quarantine_a_legacy_load(warehouse: Path) -> None:
     ]
     with connect(warehouse) as con:
         con.execute(
-            "INSERT INTO raw.load_ledger VALUES (?, 'events', 'jsonl', 'abc', 10, 2, 0, 2, 0, ?, 'old-run')",
+            "INSERT INTO raw.load_ledger VALUES (?, 'events', 'jsonl', 'abc', 10, 2, 0, 2, 0, ?, 'old-run', NULL)",
             [LEGACY, now],
         )
         for line, raw in enumerate(rows, start=1):
