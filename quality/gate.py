@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest.warehouse import connect
-from quality.batch import accept, ensure_table, pending_rows
-from quality.checks import checks_for, severity
+from quality.batch import accept, ensure_table, pending_batch
 from quality.runner import CheckOutcome, run_checks
 from settings import Settings
 
@@ -26,23 +25,15 @@ class GateReport:
 
 
 def run_gate(settings: Settings, kind: str, run_id: str) -> GateReport:
-    """Check ``kind``'s rows not yet accepted; accept them under ``run_id`` unless a check blocks.
-
-    A kind with no new rows and no whole-table check passes without starting GX.
-    """
+    """Check ``kind``'s rows not yet accepted; accept them under ``run_id`` unless a check blocks."""
     with _warehouse(settings) as con:
         ensure_table(con)  # before the first count of a fresh warehouse
-        report = GateReport(kind=kind, new_rows=pending_rows(con, kind))
-    if report.new_rows or any(c.whole_table for c in checks_for(kind)):
-        report.outcomes = run_checks(settings, kind)
-    else:
-        report.outcomes = [
-            CheckOutcome(c.name, kind, severity(c, settings), passed=True, observed="no new rows")
-            for c in checks_for(kind)
-        ]
+        batch = pending_batch(con, kind)
+    report = GateReport(kind=kind, new_rows=batch.rows)
+    report.outcomes = run_checks(settings, kind, batch=batch)
     if report.new_rows and not report.blocked:
         with _warehouse(settings) as con:
-            report.accepted_rows = accept(con, kind, run_id)
+            report.accepted_rows = accept(con, batch, run_id)
     return report
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.warehouse import connect
-from quality.batch import batch_sql, ensure_table
+from quality.batch import Batch, ensure_table, pending_batch
 from quality.checks import ROW_INDEX, CheckDef, Params, checks_for, severity, validate_severity_names
 from settings import Settings
 
@@ -56,26 +56,48 @@ class CheckOutcome:
         return text
 
 
-def run_checks(settings: Settings, kind: str, now: dt.datetime | None = None) -> list[CheckOutcome]:
-    """Validate the kind's new batch (and, for whole-table checks, the table); one outcome per check."""
+def run_checks(
+    settings: Settings, kind: str, now: dt.datetime | None = None, batch: Batch | None = None
+) -> list[CheckOutcome]:
+    """Validate the kind's new batch (and, for whole-table checks, the table); one outcome per check.
+
+    ``batch`` is the one the caller will accept (default: the loads pending now). Batch checks
+    on an empty batch pass as "no new rows" without a query; GX starts only for the rest.
+    """
     validate_severity_names(settings)
     with connect(settings.warehouse, threads=settings.duckdb_threads) as con:
         ensure_table(con)
+        batch = batch or pending_batch(con, kind)
     checks = checks_for(kind)
-    params = Params.from_settings(settings, now)
-    batch_checks = [c for c in checks if not c.whole_table]
-    table_checks = [c for c in checks if c.whole_table]
+    outcomes = {
+        c.name: CheckOutcome(c.name, kind, severity(c, settings), passed=True, observed="no new rows")
+        for c in checks
+        if not c.whole_table and not batch.rows
+    }
+    groups = [
+        (f"{kind}_batch", batch.sql, [c for c in checks if not c.whole_table and c.name not in outcomes]),
+        (f"{kind}_table", f"SELECT * FROM raw.{kind}", [c for c in checks if c.whole_table]),
+    ]
+    if any(group for _, _, group in groups):
+        outcomes.update(_validate_groups(settings, kind, groups, Params.from_settings(settings, now)))
+    return [outcomes[c.name] for c in checks]
+
+
+def _validate_groups(
+    settings: Settings, kind: str, groups: list[tuple[str, str, list[CheckDef]]], params: Params
+) -> dict[str, CheckOutcome]:
+    """Outcomes of each (asset name, rows' SQL, checks) group, on one GX datasource."""
     outcomes: dict[str, CheckOutcome] = {}
     datasource = _gx_datasource(settings.warehouse)
     try:
-        for sql, group in ((batch_sql(kind), batch_checks), (f"SELECT * FROM raw.{kind}", table_checks)):
+        for name, sql, group in groups:
             if group:
-                results = _validate(datasource, f"{kind}_{len(outcomes)}", sql, kind, group, params)
+                results = _validate(datasource, name, sql, kind, group, params)
                 outcomes.update(_outcomes(kind, group, results, settings))
     finally:  # GX keeps two engines (datasource and execution engine); both hold connections
         datasource.get_engine().dispose()
         datasource.get_execution_engine().engine.dispose()
-    return [outcomes[c.name] for c in checks]
+    return outcomes
 
 
 def _gx_datasource(warehouse: Path) -> Any:

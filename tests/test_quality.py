@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from ingest.load import ingest_paths
 from ingest.warehouse import connect
-from quality.batch import pending_rows
+from quality.batch import accept, ensure_table, pending_batch
 from quality.gate import run_gate
 from quality.runner import run_checks
 from settings import Settings, SettingsError, load_settings
@@ -120,7 +120,23 @@ def test_a_blocked_batch_stays_new_until_it_passes(corpus_batch, tmp_path, monke
     fixed = run_gate(load_settings(home), "subscriptions", "run-3")
     assert (fixed.blocked, fixed.accepted_rows) == ([], 2)
     with connect(settings.warehouse) as con:
-        assert pending_rows(con, "subscriptions") == 0
+        assert pending_batch(con, "subscriptions").rows == 0
+
+
+def test_the_gate_accepts_the_loads_it_checked_not_one_that_came_meanwhile(tmp_path):
+    settings = load_settings(tmp_path / "ws")
+    days = [dt.date(2026, 1, 5)]
+    _load(settings, "events", [_daily_events(tmp_path / "a.jsonl", "a", days, 3)], run_id="load-a")
+    with connect(settings.warehouse) as con:
+        ensure_table(con)
+        checked = pending_batch(con, "events")
+    _load(settings, "events", [_daily_events(tmp_path / "b.jsonl", "b", days, 2)], run_id="load-b")
+    with connect(settings.warehouse) as con:
+        assert (checked.run_ids, checked.rows) == (("load-a",), 3)
+        assert con.execute(f"SELECT count(*) FROM ({checked.sql})").fetchone()[0] == 3
+        accept(con, checked, "run-1")
+        waiting = pending_batch(con, "events")
+    assert (waiting.run_ids, waiting.rows) == (("load-b",), 2)
 
 
 def _daily_events(path: Path, prefix: str, days: list[dt.date], per_day: int) -> Path:
