@@ -6,8 +6,9 @@
   window_days: W. ratio: dau/mau | wau/mau | dau/wau. as_of_from / as_of_to: date SQL
   expressions (none: every day with data). firsts: grp, actor_id, activity_date (each actor's
   first active day in the group, every group), for callers that pass only recent days (an
-  incremental model: `days` from as_of_from - 2W - 30 on suffice for every other count);
-  none: from `days`.
+  incremental model: `days` from as_of_from - 2W on suffice for every other count: the 2W
+  count of as_of_from, and the W counts of the W days before it that growth and stickiness
+  look back to); none: from `days`.
 
   adoption   = 100 * mean over actors active in W of (core features used in W / n_core)
              = 100 * (actor, core feature) pairs used in W / (n_core * actors active in W)
@@ -29,8 +30,10 @@ p_bounds as (
            cast({{ as_of_to if as_of_to else 'data_hi' }} as date) as hi
     from (select min(activity_date) as data_lo, max(activity_date) as data_hi from p_days) as data_bounds
 ),
+{#- the spine starts W days early: the window before each as-of day (growth) and the W daily
+    ratios stickiness averages are read off rows of the spine -#}
 p_spine_bounds as (
-    select cast({{ add_days('lo', -2 * w) }} as date) as lo, hi from p_bounds
+    select cast({{ add_days('lo', -w) }} as date) as lo, hi from p_bounds
 ),
 p_counts as ({{ trailing_actor_counts('p_days', [1, 7, 30, w, 2 * w], 'p_spine_bounds', groups=firsts) }}),
 p_firsts as (

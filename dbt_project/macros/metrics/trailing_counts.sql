@@ -33,19 +33,19 @@ tac_changes as (
            ws.w, -1
     from tac_ordered as o cross join tac_windows as ws
 ),
+{#- changes before lo are summed onto lo: the running sum from lo on is the same, and the grid
+    holds the reported days only, not every day since the first activity -#}
 tac_daily as (
-    select grp, change_date{% for v in ws %}, sum(case when w = {{ v }} then delta else 0 end) as c{{ v }}{% endfor %}
-    from tac_changes group by grp, change_date
-),
-tac_start as (
-    select least(min(activity_date), (select lo from {{ bounds }})) as first_day from {{ rel }}
+    select c.grp, case when c.change_date < b.lo then b.lo else c.change_date end as change_date
+           {%- for v in ws %}, sum(case when c.w = {{ v }} then c.delta else 0 end) as c{{ v }}{% endfor %}
+    from tac_changes as c cross join {{ bounds }} as b
+    group by c.grp, case when c.change_date < b.lo then b.lo else c.change_date end
 ),
 tac_grid as (
     select g.grp, s.metric_date
     from (select distinct grp from {{ groups if groups else rel }}) as g
-    cross join ({{ days_from_to('(select first_day from tac_start)', '(select hi from ' ~ bounds ~ ')') }}) as s
-),
-tac_all as (
+    cross join ({{ days_from_to('(select lo from ' ~ bounds ~ ')', '(select hi from ' ~ bounds ~ ')') }}) as s
+)
 select
     tac_grid.grp,
     tac_grid.metric_date
@@ -56,6 +56,4 @@ select
     {%- endfor %}
 from tac_grid
 left join tac_daily on tac_daily.grp = tac_grid.grp and tac_daily.change_date = tac_grid.metric_date
-)
-select * from tac_all where metric_date >= (select lo from {{ bounds }})
 {%- endmacro %}

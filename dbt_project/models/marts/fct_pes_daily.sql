@@ -10,7 +10,7 @@
 -- accounts, and for users per plan, per segment and per account. The ratio in the stickiness
 -- component is `pes_ratio` (default dau/mau). Components and counts are kept beside the score.
 -- Incremental: a run rebuilds the as-of days from the last one minus `lookback_days`, reading
--- the activity of the 2W + 30 days before them (every count but "new" looks no further back)
+-- the activity of the 2W days before them (every count but "new" looks no further back)
 -- and each actor's first active day (for "new") from the whole history.
 {% set w = 30 %}
 {% set since = none %}
@@ -26,7 +26,7 @@ with activity as (
 recent as (
     select * from activity
     {%- if since %}
-    where activity_date >= cast({{ dbt.dateadd('day', -(2 * w + 30), since) }} as date)
+    where activity_date >= cast({{ dbt.dateadd('day', -2 * w, since) }} as date)
     {%- endif %}
 ),
 {%- if since %}
