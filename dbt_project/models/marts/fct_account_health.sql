@@ -46,14 +46,33 @@ usage as (
         on u.account_id = g.account_id and u.metric_date between g.week_start and g.week_end
     group by g.account_id, g.week_start
 ),
+{#- each account's last use of each core feature per week: a window (week_end - 30, week_end]
+    holds a use of a week if it holds that week's last one, and only the 6 weeks from the use's
+    week on can hold it; an equality join on those weeks, not a range join over every day -#}
+core_weeks as (
+    select actor_id as account_id, feature, {{ period_start('week', 'activity_date') }} as use_week,
+           max(activity_date) as last_use
+    from {{ ref('int_actor_feature_days') }}
+    where unit = 'account' and feature in {{ core_feature_list() }}
+    group by actor_id, feature, {{ period_start('week', 'activity_date') }}
+),
+core_reach as (
+    select c.account_id, c.feature, c.last_use,
+           cast({{ add_days('c.use_week', '7 * k.k') }} as date) as week_start
+    from core_weeks as c
+    cross join (
+        {%- for k in range(6) %}
+        select {{ k }} as k{% if not loop.last %} union all{% endif %}
+        {%- endfor %}
+    ) as k
+),
 adoption as (
     select g.account_id, g.week_start,
-           100.0 * count(distinct f.feature) / nullif({{ core_feature_count() }}, 0) as adoption_score
+           100.0 * count(distinct c.feature) / nullif({{ core_feature_count() }}, 0) as adoption_score
     from grid as g
-    left join {{ ref('int_actor_feature_days') }} as f
-        on f.unit = 'account' and f.actor_id = g.account_id
-        and f.feature in {{ core_feature_list() }}
-        and f.activity_date > cast({{ dbt.dateadd('day', -30, 'g.week_end') }} as date) and f.activity_date <= g.week_end
+    left join core_reach as c
+        on c.account_id = g.account_id and c.week_start = g.week_start
+        and c.last_use > cast({{ dbt.dateadd('day', -30, 'g.week_end') }} as date) and c.last_use <= g.week_end
     group by g.account_id, g.week_start
 ),
 answers as (
@@ -72,17 +91,19 @@ nps as (
     from answers where {{ nps_dedup_filter(dedup, 'window') }}
     group by account_id, week_start
 ),
-billing_dates as (
-    select account_id as customer_id, week_start, week_end,
-           cast({{ dbt.dateadd('day', -28, 'week_end') }} as date) as month_before
-    from grid
-),
-mrr_now as ({{ mrr_on('billing_dates', 'week_end', ref('int_subscription_periods')) }}),
-mrr_before as ({{ mrr_on('billing_dates', 'month_before', ref('int_subscription_periods')) }}),
 first_paid as (
     select customer_id, min(start_date) as first_paid_date
     from {{ ref('int_subscription_periods') }} where mrr > 0 group by customer_id
 ),
+{#- billing is missing until the account first paid: only the weeks after it get dates -#}
+billing_dates as (
+    select g.account_id as customer_id, g.week_start, g.week_end,
+           cast({{ dbt.dateadd('day', -28, 'g.week_end') }} as date) as month_before
+    from grid as g
+    join first_paid as fp on fp.customer_id = g.account_id and fp.first_paid_date <= g.week_end
+),
+mrr_now as ({{ mrr_on('billing_dates', 'week_end', ref('int_subscription_periods')) }}),
+mrr_before as ({{ mrr_on('billing_dates', 'month_before', ref('int_subscription_periods')) }}),
 overdue as (
     select distinct d.customer_id, d.week_start
     from billing_dates as d
@@ -94,15 +115,12 @@ overdue as (
 ),
 billing as (
     select d.customer_id as account_id, d.week_start,
-        case when fp.first_paid_date <= d.week_end then
-            greatest(0,
-                case when n.mrr = 0 then 0 when n.mrr < b.mrr then 50 else 100 end
-                - case when o.customer_id is not null then 50 else 0 end)
-        end as billing_score
+        greatest(0,
+            case when n.mrr = 0 then 0 when n.mrr < b.mrr then 50 else 100 end
+            - case when o.customer_id is not null then 50 else 0 end) as billing_score
     from billing_dates as d
     join mrr_now as n on n.customer_id = d.customer_id and n.week_end = d.week_end
     join mrr_before as b on b.customer_id = d.customer_id and b.month_before = d.month_before
-    left join first_paid as fp on fp.customer_id = d.customer_id
     left join overdue as o on o.customer_id = d.customer_id and o.week_start = d.week_start
 ),
 feedback as (
