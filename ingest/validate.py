@@ -71,9 +71,9 @@ def typed_batch_sql(spec: KindSpec, layout: Layout, present: set[str]) -> str:
     reason = f"CASE WHEN _is_object THEN {reason} ELSE _json_problem END"  # an unreadable row: one reason
     content = "md5(json_array(" + ", ".join(f'"{c}"' for c in spec.content_columns) + ")::VARCHAR)"
     key = f'coalesce("{spec.key}", _content_key)' if spec.key else "_content_key"
-    json_problem = (
-        "CASE WHEN NOT json_valid(_raw) THEN 'line is not valid JSON' "
-        "WHEN json_type(_raw) <> 'OBJECT' THEN 'line is JSON but not an object' END"
+    json_problem = (  # one parse: try() makes a line that is not JSON a NULL type
+        "CASE WHEN try(json_type(_raw)) IS NULL THEN 'line is not valid JSON' "
+        "WHEN try(json_type(_raw)) <> 'OBJECT' THEN 'line is JSON but not an object' END"
         if jsonl
         else "NULL"
     )
@@ -100,9 +100,10 @@ FROM keyed
 
 
 def json_keys_of(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """The top-level keys of the registered ``batch``'s JSON lines: the file's fields."""
-    rows = con.execute(
-        "SELECT DISTINCT unnest(json_keys(_raw)) FROM batch "
-        "WHERE _problem IS NULL AND json_valid(_raw) AND json_type(_raw) = 'OBJECT'"
-    ).fetchall()
+    """The top-level keys of the registered ``batch``'s JSON lines: the file's fields.
+
+    One parse per line: try() gives NULL for a line that is not JSON, and arrays or scalars
+    have no keys.
+    """
+    rows = con.execute("SELECT DISTINCT unnest(try(json_keys(_raw))) FROM batch WHERE _problem IS NULL").fetchall()
     return {row[0] for row in rows}

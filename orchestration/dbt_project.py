@@ -139,7 +139,12 @@ def ensure_manifest(settings: Settings) -> Path:
 
 
 def day_tables(manifest: Path, settings: Settings) -> DayTables:
-    """The published marts dbt rebuilds day by day: incremental models keyed by one day column."""
+    """The published marts dbt rebuilds day by day: incremental models keyed by one day column
+    that declare (``meta: {rebuilds: lookback_days}``) they rebuild exactly the look-back days.
+
+    Other incremental marts rebuild more (``fct_lifecycle`` its last month, by period start) and
+    are published whole.
+    """
     nodes = json.loads(manifest.read_text())["nodes"].values()
     columns = {
         node["alias"]: node["config"]["unique_key"]
@@ -147,6 +152,7 @@ def day_tables(manifest: Path, settings: Settings) -> DayTables:
         if node["resource_type"] == "model"
         and node["schema"] in PUBLISHED_SCHEMAS
         and node["config"].get("materialized") == "incremental"
+        and node["config"].get("meta", {}).get("rebuilds") == "lookback_days"
         and isinstance(node["config"].get("unique_key"), str)
     }
     return DayTables(day_columns=columns, lookback_days=settings.lookback_days)

@@ -139,6 +139,23 @@ def test_the_gate_accepts_the_loads_it_checked_not_one_that_came_meanwhile(tmp_p
     assert (waiting.run_ids, waiting.rows) == (("load-b",), 2)
 
 
+def test_counts_and_examples_do_not_depend_on_how_many_rows_gx_buffers(tmp_path, monkeypatch):
+    """GX buffers a bounded head of each result (a failing warn check once pulled 26M rows into
+    memory): 30 failing rows through a buffer of 5 are still counted as 30, with examples."""
+    from quality import gx_duckdb
+
+    monkeypatch.setattr(gx_duckdb, "BUFFERED_ROWS", 5)
+    settings = load_settings(tmp_path / "ws")
+    rows = [event(f"e{i}", f"{i}", f"2026-01-05T10:{i:02d}:00Z", "u1") for i in range(30)]  # names are numbers
+    _load(settings, "events", [write_jsonl(tmp_path / "numbers.jsonl", rows)])
+    names = _by_name(run_checks(settings, "events", now=NOW))["event_name_pattern"]
+    assert (names.passed, names.failing_rows) == (False, 30)
+    assert len(set(names.examples)) == 3  # some of the buffered rows, each with its file, line and value
+    for example in names.examples:
+        line = int(example.split(":")[1].split()[0])
+        assert example == f"numbers.jsonl:{line} event_name='{line - 1}'"
+
+
 def _daily_events(path: Path, prefix: str, days: list[dt.date], per_day: int) -> Path:
     rows = [
         event(f"{prefix}{d:%m%d}-{i}", "page_viewed", f"{d}T10:00:00Z", f"u{i}") for d in days for i in range(per_day)

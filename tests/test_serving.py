@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from metrics.pii import workspace_salt
 from metrics.serving import DayTables, publish
+from orchestration.dbt_project import day_tables, ensure_manifest
 from orchestration.runner import run_pipeline
 from settings import load_settings
 from tests.conftest import query
@@ -286,3 +287,17 @@ def test_a_nightly_publish_reuses_the_old_days_of_day_by_day_marts(tmp_path):
     rewrite("UPDATE marts.fct_days SET v = 'v3'")
     publish(warehouse, serving, "r4", "other salt", days=days)
     assert [v for _, v in published()] == ["v3"] * 6 + ["v2"]
+
+
+def test_only_marts_that_rebuild_exactly_the_look_back_days_are_published_day_by_day(tmp_path):
+    """fct_lifecycle is incremental too, but rebuilds its last month: reusing the copy's older
+    days would keep stale month and week rows, so it is published whole."""
+    settings = load_settings(tmp_path / "ws")
+    tables = day_tables(ensure_manifest(settings), settings)
+    assert dict(tables.day_columns) == {
+        "fct_events": "activity_date",
+        "fct_daily_active": "metric_date",
+        "fct_feature_usage_daily": "metric_date",
+        "fct_pes_daily": "as_of",
+    }
+    assert tables.lookback_days == settings.lookback_days

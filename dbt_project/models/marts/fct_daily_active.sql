@@ -3,6 +3,7 @@
     incremental_strategy=day_rebuild_strategy(),
     unique_key='metric_date',
     partition_by=['metric_date'],
+    meta={'rebuilds': 'lookback_days'},
 ) }}
 -- DAU, WAU (7 days ending d), MAU (30 days ending d), their ratios per day and unit, and the
 -- mean of each daily ratio over the 30 days ending d (days with a 0 denominator skipped).

@@ -3,6 +3,7 @@
     incremental_strategy=day_rebuild_strategy(),
     unique_key='activity_date',
     partition_by=['activity_date'],
+    meta={'rebuilds': 'lookback_days'},
 ) }}
 -- Every event with its stitched person, account, feature and activity flag: what the ad-hoc
 -- insights (`prodops retention`, `stickiness`, `lifecycle`, `pes`) read from the serving copy.

@@ -3,6 +3,7 @@
     incremental_strategy=day_rebuild_strategy(),
     unique_key='metric_date',
     partition_by=['metric_date'],
+    meta={'rebuilds': 'lookback_days'},
 ) }}
 -- Events and distinct users/accounts per feature per day, on a zero-filled date spine.
 -- Incremental: rebuilds the days from the last one minus `lookback_days`; every feature ever

@@ -1,13 +1,33 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy=day_rebuild_strategy(),
+    unique_key='period_start',
+    partition_by=['period_start'],
+) }}
 -- Lifecycle per day, week and month for users and accounts: new, returning, resurrecting,
 -- dormant actors and the quick ratio (new + resurrecting) / dormant.
+-- Incremental: the month of the last day minus `lookback_days` (M) is rebuilt, with the days
+-- and weeks from the week containing M's first day (W0), so every stored period_start from W0
+-- on is replaced (rows are replaced by period_start, whatever their period); the activity of
+-- the month before M is read for its returning and dormant actors.
 {% set parts = [] %}
 {% for unit in ['user', 'account'] %}{% for period in ['day', 'week', 'month'] %}
 {% do parts.append((unit, period)) %}
 {% endfor %}{% endfor %}
+{% set month_from, week_from = none, none %}
+{% if is_incremental() %}
+    {% set since = '(select cast(' ~ dbt.dateadd('day', -var('lookback_days'), 'max(period_start)') ~ ' as date) from '
+                   ~ this ~ ' where period = ' ~ lit('day') ~ ')' %}
+    {% set month_from = period_start('month', since) %}
+    {% set week_from = period_start('week', month_from) %}
+{% endif %}
 with activity as (
     select unit, actor_id, cast(null as {{ dbt.type_string() }}) as event_name, true as is_activity, first_event_at as event_at,
            event_count as occurrences
     from {{ ref('int_actor_days') }}
+    {%- if month_from %}
+    where activity_date >= cast({{ add_periods('month', month_from, -1) }} as date)
+    {%- endif %}
 ),
 long as (
 {% for unit, period in parts %}
@@ -15,7 +35,8 @@ long as (
     from (
         {{ lifecycle('(select * from activity where unit = ' ~ lit(unit) ~ ')',
                      '(select actor_id, created_at from ' ~ ref('int_actor_created') ~ ' where unit = ' ~ lit(unit) ~ ')',
-                     period=period, tz=var('timezone'), week_start=var('week_start')) }}
+                     period=period, tz=var('timezone'), week_start=var('week_start'),
+                     range_from=(month_from if period == 'month' else week_from)) }}
     ) as part_{{ loop.index }}
     {% if not loop.last %}union all{% endif %}
 {% endfor %}

@@ -5,6 +5,7 @@
     partition_by=['as_of'],
     pre_hook="{{ one_thread_for_full_builds() }}",
     post_hook="{{ restore_threads() }}",
+    meta={'rebuilds': 'lookback_days'},
 ) }}
 -- Product Engagement Score per day (as_of), 30-day window (Pendo): overall for users and for
 -- accounts, and for users per plan, per segment and per account. The ratio in the stickiness
