@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 import sqlalchemy as sa
 
@@ -195,3 +196,22 @@ def test_definitions_and_cli_load_without_great_expectations():
     """GX is imported only when a check runs: the UI and `prodops --help` start fast."""
     code = "import sys, orchestration.build, orchestration.cli; assert 'great_expectations' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_gx_queries_run_under_the_workspace_memory_limit(tmp_path, monkeypatch):
+    """GX opens its own DuckDB connection; without the workspace's limit it may take 80% of RAM."""
+    from quality.runner import _gx_datasource
+
+    monkeypatch.setenv("PRODOPS_DUCKDB_MEMORY_LIMIT", "300MB")
+    settings = load_settings(tmp_path / "ws")
+    _load(settings, "events", [_daily_events(tmp_path / "a.jsonl", "a", [dt.date(2026, 1, 5)], 1)])
+    datasource = _gx_datasource(settings)
+    try:
+        engine = datasource.get_execution_engine()
+        seen = engine.execute_query(sa.text("SELECT current_setting('memory_limit')")).scalar()
+    finally:
+        datasource.get_engine().dispose()
+        datasource.get_execution_engine().engine.dispose()
+    with duckdb.connect() as reference:
+        reference.execute("SET memory_limit = '300MB'")
+        assert seen == reference.execute("SELECT current_setting('memory_limit')").fetchone()[0]
