@@ -1,3 +1,11 @@
+{#- The first day an incremental run rebuilds, as SQL: the model's last `date_col` (among rows
+    matching `where`, if given) minus `lookback_days`; none on a full build. -#}
+{% macro rebuild_since(date_col, where=none) -%}
+    {%- if not is_incremental() -%}{{ return(none) }}{%- endif -%}
+    {{ return('(select cast(' ~ dbt.dateadd('day', -var('lookback_days'), 'max(' ~ date_col ~ ')') ~ ' as date) from '
+              ~ this ~ (' where ' ~ where if where else '') ~ ')') }}
+{%- endmacro %}
+
 {#-
   The rows an incremental run rebuilds: days from the last built day minus `lookback_days`
   (late events). The bound is repeated on the UTC timestamp (a day wider: a local day is at
@@ -6,9 +14,7 @@
 -#}
 {% macro lookback_filter(date_col='activity_date', ts_col='event_at') -%}
     {%- if is_incremental() %}
-    and {{ date_col }} >= (
-        select cast({{ dbt.dateadd('day', -var('lookback_days'), 'max(' ~ date_col ~ ')') }} as date) from {{ this }}
-    )
+    and {{ date_col }} >= {{ rebuild_since(date_col) }}
     {%- if ts_col %}
     and {{ ts_col }} >= (
         select {{ dbt.dateadd('day', -var('lookback_days') - 1, 'cast(max(' ~ date_col ~ ') as timestamp)') }}

@@ -9,10 +9,7 @@
 -- DAU/MAU.
 -- Incremental: rebuilds the days from the last one minus `lookback_days`, reading the activity
 -- of the 30 days before them; each account's first day comes from the whole history.
-{% set since = none %}
-{% if is_incremental() %}
-    {% set since = '(select cast(' ~ dbt.dateadd('day', -var('lookback_days'), 'max(metric_date)') ~ ' as date) from ' ~ this ~ ')' %}
-{% endif %}
+{% set since = rebuild_since('metric_date') %}
 with user_days as (
     select distinct account_id as grp, person_id as actor_id, activity_date
     from {{ ref('int_activity_daily') }}

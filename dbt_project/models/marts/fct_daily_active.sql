@@ -9,10 +9,7 @@
 -- mean of each daily ratio over the 30 days ending d (days with a 0 denominator skipped).
 -- Incremental: rebuilds the days from the last one minus `lookback_days`; their 30-day means
 -- need the counts of the 29 days before, which need the activity of the 30 days before those.
-{% set since = none %}
-{% if is_incremental() %}
-    {% set since = '(select cast(' ~ dbt.dateadd('day', -var('lookback_days'), 'max(metric_date)') ~ ' as date) from ' ~ this ~ ')' %}
-{% endif %}
+{% set since = rebuild_since('metric_date') %}
 with activity as (
     select unit as grp, actor_id, activity_date from {{ ref('int_actor_days') }}
     {%- if since %}

@@ -8,10 +8,7 @@
 -- Events and distinct users/accounts per feature per day, on a zero-filled date spine.
 -- Incremental: rebuilds the days from the last one minus `lookback_days`; every feature ever
 -- used gets a row on each of them.
-{% set since = none %}
-{% if is_incremental() %}
-    {% set since = '(select cast(' ~ dbt.dateadd('day', -var('lookback_days'), 'max(metric_date)') ~ ' as date) from ' ~ this ~ ')' %}
-{% endif %}
+{% set since = rebuild_since('metric_date') %}
 with usage as (
     select feature, activity_date,
            sum(case when unit = 'user' then events else 0 end) as events,

@@ -14,13 +14,9 @@
 {% for unit in ['user', 'account'] %}{% for period in ['day', 'week', 'month'] %}
 {% do parts.append((unit, period)) %}
 {% endfor %}{% endfor %}
-{% set month_from, week_from = none, none %}
-{% if is_incremental() %}
-    {% set since = '(select cast(' ~ dbt.dateadd('day', -var('lookback_days'), 'max(period_start)') ~ ' as date) from '
-                   ~ this ~ ' where period = ' ~ lit('day') ~ ')' %}
-    {% set month_from = period_start('month', since) %}
-    {% set week_from = period_start('week', month_from) %}
-{% endif %}
+{% set since = rebuild_since('period_start', where='period = ' ~ lit('day')) %}
+{% set month_from = period_start('month', since) if since else none %}
+{% set week_from = period_start('week', month_from) if since else none %}
 with activity as (
     select unit, actor_id, cast(null as {{ dbt.type_string() }}) as event_name, true as is_activity, first_event_at as event_at,
            event_count as occurrences

@@ -14,10 +14,7 @@
 -- the activity of the 2W days before them (every count but "new" looks no further back)
 -- and each actor's first active day (for "new") from the whole history.
 {% set w = 30 %}
-{% set since = none %}
-{% if is_incremental() %}
-    {% set since = '(select cast(' ~ dbt.dateadd('day', -var('lookback_days'), 'max(as_of)') ~ ' as date) from ' ~ this ~ ')' %}
-{% endif %}
+{% set since = rebuild_since('as_of') %}
 with activity as (
     select a.person_id, a.account_id, a.feature, a.activity_date,
            coalesce(acc.plan, 'unknown') as plan, coalesce(acc.segment, 'unknown') as segment
