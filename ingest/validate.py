@@ -11,6 +11,8 @@ DuckDB: no Python touches a row.
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 from ingest.formats.layout import Layout, quote
@@ -61,6 +63,7 @@ def typed_batch_sql(spec: KindSpec, layout: Layout, present: set[str]) -> str:
     )
     extras = layout.extras(spec, present)
     extras_sql = f"json_merge_patch('{{}}', {guarded(extras)})" if extras else "NULL::JSON"
+    source, lists = _parsed_once(f'{source},\n    {extras_sql} AS "_extras"')
     typed = ",\n    ".join(
         f'{_typed_expr(c, layout, extras if c.name == spec.extras_column else None)} AS "{c.name}"'
         for c in spec.columns
@@ -70,33 +73,63 @@ def typed_batch_sql(spec: KindSpec, layout: Layout, present: set[str]) -> str:
     reason = f"nullif(concat_ws('; ', {', '.join(reasons)}), '')"
     reason = f"CASE WHEN _is_object THEN {reason} ELSE _json_problem END"  # an unreadable row: one reason
     content = "md5(json_array(" + ", ".join(f'"{c}"' for c in spec.content_columns) + ")::VARCHAR)"
-    key = f'coalesce("{spec.key}", _content_key)' if spec.key else "_content_key"
+    # hashed only where there is no exporter id: md5 of every row cost a third of the typing
+    key = f'coalesce("{spec.key}", {content})' if spec.key else content
     json_problem = (  # one parse: try() makes a line that is not JSON a NULL type
         "CASE WHEN try(json_type(_raw)) IS NULL THEN 'line is not valid JSON' "
         "WHEN try(json_type(_raw)) <> 'OBJECT' THEN 'line is JSON but not an object' END"
         if jsonl
         else "NULL"
     )
-    columns = ", ".join(f'{key} AS "{c}"' if key_optional and c == spec.key else f'"{c}"' for c in spec.column_names)
+    columns = ", ".join(f'_key AS "{c}"' if key_optional and c == spec.key else f'"{c}"' for c in spec.column_names)
     return f"""
 WITH checked AS (SELECT *, coalesce(_problem, {json_problem}) AS _json_problem FROM batch),
 parsed AS (SELECT *, _json_problem IS NULL AS _is_object FROM checked),
+extracted AS (SELECT *{lists} FROM parsed),
 source AS (
   SELECT _line, _raw, _is_object, _json_problem,
-    {source},
-    {extras_sql} AS "_extras"
-  FROM parsed
+    {source}
+  FROM extracted
 ),
 typed AS (
   SELECT *,
     {typed}
   FROM source
 ),
-keyed AS (SELECT *, {content} AS _content_key FROM typed)
-SELECT _line, _raw, {columns}, {key} AS _key,
+keyed AS (SELECT *, {key} AS _key FROM typed)
+SELECT _line, _raw, {columns}, _key,
        {reason} AS _reason
 FROM keyed
 """
+
+
+_PATH_CALL = re.compile(r"json_extract(_string)?\(_raw, ('\$\.\"(?:[^']|'')*')\)")
+
+
+def _parsed_once(sql: str) -> tuple[str, str]:
+    """``sql`` with each ``json_extract[_string](_raw, <path>)`` replaced by an element of a
+    list that one call extracts for every path (``, <list> AS _texts, <list> AS _values``).
+
+    Each call parses the line again; the list form parses it once, which made typing a JSON
+    line a third cheaper. Only the calls ``json_text``/``json_value`` write (a plain
+    ``$."key"`` path) are gathered; any other JSON expression is left as it is.
+    """
+    paths: dict[str, list[str]] = {"_texts": [], "_values": []}
+
+    def element(match: re.Match[str]) -> str:
+        found = paths["_texts" if match.group(1) else "_values"]
+        if match.group(2) not in found:
+            found.append(match.group(2))
+        return f"{'_texts' if match.group(1) else '_values'}[{found.index(match.group(2)) + 1}]"
+
+    sql = _PATH_CALL.sub(element, sql)
+    lists = "".join(
+        f", CASE WHEN _is_object THEN json_extract{'_string' if name == '_texts' else ''}(_raw, [{', '.join(found)}]) "
+        f"END AS {name}"
+        for name, found in paths.items()
+        if found
+    )
+    return sql, lists
 
 
 def json_keys_of(con: duckdb.DuckDBPyConnection) -> set[str]:

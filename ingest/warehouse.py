@@ -1,7 +1,8 @@
 """The warehouse file: connections and the raw schema every later layer reads.
 
 The pipeline is the warehouse's only writer, and no step keeps a connection open while
-another process (``dbt build``) needs the file: open, write, close.
+another process (``dbt build``) needs the file: open, write, close. Every read-write open
+first takes back the rows of a load a crash cut short.
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ FULL_REFRESHES_DDL = """
 CREATE TABLE IF NOT EXISTS raw.full_refreshes (run_id VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL)
 """
 
+# Files whose load started and has not ended (see ingest.load._load): taken back on the next open.
+UNFINISHED_DDL = """
+CREATE TABLE IF NOT EXISTS raw.unfinished_loads (
+    kind VARCHAR NOT NULL, file_path VARCHAR NOT NULL, run_id VARCHAR NOT NULL
+)
+"""
+
 LINEAGE_COLUMNS = (
     "_key VARCHAR NOT NULL, _file VARCHAR NOT NULL, _line BIGINT NOT NULL, "
     "_run_id VARCHAR NOT NULL, _loaded_at TIMESTAMP NOT NULL"
@@ -83,6 +91,36 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE raw.load_ledger ADD COLUMN IF NOT EXISTS modified_at TIMESTAMP")
     con.execute(QUARANTINE_DDL)
     con.execute(FULL_REFRESHES_DDL)
+    con.execute(UNFINISHED_DDL)
+    discard_unfinished(con)
+
+
+def discard_unfinished(con: duckdb.DuckDBPyConnection) -> None:
+    """Take back the rows of every load that did not end (no ledger row): the file is read
+    again whole by the next ingest. Run on every read-write open, before anything else."""
+    unfinished = con.execute("SELECT kind, file_path, run_id FROM raw.unfinished_loads").fetchall()
+    if not unfinished:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for kind, file_path, run_id in unfinished:
+            con.execute(f"DELETE FROM {SPECS[kind].table} WHERE _file = ? AND _run_id = ?", [file_path, run_id])
+            con.execute("DELETE FROM raw.quarantine WHERE file_path = ? AND run_id = ?", [file_path, run_id])
+            con.execute("DELETE FROM raw.unfinished_loads WHERE file_path = ? AND run_id = ?", [file_path, run_id])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def settle(path: Path) -> None:
+    """Open and close the warehouse: the raw schema in place, unfinished loads taken back.
+
+    For readers that open the file themselves (``dbt build``), so a build after a crashed
+    ingest never sees part of a file.
+    """
+    with connect(path):
+        pass
 
 
 def record_full_refresh(path: Path, run_id: str) -> None:

@@ -219,3 +219,68 @@ def test_blocks_keep_line_numbers_across_bad_bytes_and_gzip(con, tmp_path, monke
     assert (result.read, result.loaded, result.quarantined) == (5, 4, 1)
     assert result.examples == [(4, "line is not valid UTF-8 (byte 0xff at column 15)")]
     assert _events(con) == [("a", 1), ("b", 2), ("c", 3), ("d", 6)]
+
+
+def _counts(con) -> tuple[int, int, int, int]:
+    return con.execute(
+        "SELECT (SELECT count(*) FROM raw.events), (SELECT count(*) FROM raw.quarantine), "
+        "(SELECT count(*) FROM raw.load_ledger), (SELECT count(*) FROM raw.unfinished_loads)"
+    ).fetchone()
+
+
+def _four_batches(tmp_path: Path) -> Path:
+    """Eight lines (one not JSON) in several blocks at BATCH_BYTES = 150."""
+    rows = [event(f"e{i}", "x", f"2026-01-0{i}T00:00:00Z", "u") for i in range(1, 8)]
+    return write_jsonl(tmp_path / "four.jsonl", [*rows[:2], "not json", *rows[2:]])
+
+
+def test_a_file_that_fails_after_its_first_batches_leaves_nothing(con, tmp_path, monkeypatch):
+    """Batches are committed as they come; the error mid-file takes them back."""
+    import ingest.readers
+
+    monkeypatch.setattr(ingest.readers, "BATCH_BYTES", 150)
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(gzip.compress(_four_batches(tmp_path).read_bytes())[:-30])  # the end of the stream is lost
+    with pytest.raises(ReadError, match=r"cut\.jsonl\.gz: cannot be read as jsonl"):
+        ingest_file(con, path, "events", "r")
+    assert _counts(con) == (0, 0, 0, 0)
+
+
+def test_a_load_killed_mid_file_is_taken_back_on_the_next_open(tmp_path):
+    """A process killed between two batches of a file: its first batches are in the tables,
+    marked unfinished; the next open takes them back and the file then loads whole once."""
+    import subprocess
+    import sys
+
+    path = _four_batches(tmp_path)
+    db = tmp_path / "warehouse.duckdb"
+    script = f"""
+import os, pathlib, ingest.readers, ingest.load
+from ingest.warehouse import connect
+ingest.readers.BATCH_BYTES = 150
+write = ingest.load._write_batch
+calls = []
+def dying(*args):
+    calls.append(1)
+    if len(calls) == 3:
+        os._exit(9)  # the third batch never comes: no cleanup, no ledger row
+    write(*args)
+ingest.load._write_batch = dying
+with connect(pathlib.Path({str(db)!r})) as con:
+    ingest.load.ingest_file(con, pathlib.Path({str(path)!r}), "events", "killed")
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parents[1], check=False)
+    assert done.returncode == 9
+    import duckdb
+
+    raw = duckdb.connect(str(db))  # as the kill left it: two batches written, the load unfinished
+    try:
+        events, _, ledger, unfinished = _counts(raw)
+        assert (events > 0, ledger, unfinished) == (True, 0, 1)
+    finally:
+        raw.close()
+    with connect(db) as con:
+        assert _counts(con) == (0, 0, 0, 0)
+        result = ingest_file(con, path, "events", "again")
+        assert (result.read, result.loaded, result.quarantined) == (8, 7, 1)
+        assert _counts(con) == (7, 1, 1, 0)

@@ -8,9 +8,9 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from ingest.warehouse import record_full_refresh
+from ingest.warehouse import record_full_refresh, settle
 from orchestration.assets.catalog import with_table_facts
-from orchestration.dbt_project import dbt_build_args
+from orchestration.dbt_project import dbt_build_args, keep_partial_parse
 from orchestration.resources import WorkspaceResource
 from quality.dbt_tests import describe_failures
 
@@ -46,11 +46,13 @@ def build_dbt_assets(manifest: Path) -> dg.AssetsDefinition:
         context: AssetExecutionContext, dbt: DbtCliResource, workspace: WorkspaceResource, config: DbtRunConfig
     ) -> Iterator[Any]:
         settings = workspace.settings()
+        settle(settings.warehouse)
         if config.full_refresh:
             record_full_refresh(settings.warehouse, context.run_id)
         args = dbt_build_args(settings, full_refresh=config.full_refresh)
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         yield from with_table_facts(invocation.stream(), settings, invocation.manifest)
+        keep_partial_parse(invocation.target_path)
         if not invocation.is_successful():
             results, manifest = (invocation.get_artifact(a) for a in ("run_results.json", "manifest.json"))
             failures = describe_failures(results, manifest, settings.warehouse)
