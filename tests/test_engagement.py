@@ -68,6 +68,13 @@ def test_pes_on_the_last_day(serving):
     assert [r[0] for r in rows] == ["all", "pro", "starter"]
     for row, (adoption, stickiness, growth) in ((rows[0], expected_all), (rows[2], expected_starter)):
         assert row[1:] == pytest.approx((adoption, stickiness, growth, (adoption + stickiness + growth) / 3))
+    # the growth counts: every user's first day is in the 30 days to Jan 20, none before them
+    counts = query(
+        serving,
+        """SELECT dimension_value, active_actors, new_actors, recovered, dropped FROM fct_pes_daily
+        WHERE as_of = '2026-01-20' AND unit = 'user' AND dimension IN ('all', 'plan') ORDER BY 1""",
+    )
+    assert counts == [("all", 3, 3, 0, 0), ("pro", 2, 2, 0, 0), ("starter", 1, 1, 0, 0)]
 
 
 def test_nday_retention_frequency_and_breadth(serving):

@@ -35,7 +35,6 @@ p_bounds as (
 p_spine_bounds as (
     select cast({{ add_days('lo', -w) }} as date) as lo, hi from p_bounds
 ),
-p_counts as ({{ trailing_actor_counts('p_days', [1, 7, 30, w, 2 * w], 'p_spine_bounds', groups=firsts) }}),
 p_firsts as (
     {%- if firsts %}
     select f.grp, f.actor_id, f.activity_date from {{ firsts }} as f cross join p_spine_bounds as b
@@ -44,18 +43,18 @@ p_firsts as (
     select grp, actor_id, min(activity_date) as activity_date from p_days group by grp, actor_id
     {%- endif %}
 ),
-p_new as ({{ trailing_actor_counts('p_firsts', [w], 'p_spine_bounds') }}),
 p_pairs as (
     select distinct grp, concat(actor_id, '|', feature) as actor_id, activity_date from {{ core_days }}
 ),
-p_pair_counts as ({{ trailing_actor_counts('p_pairs', [w], 'p_spine_bounds') }}),
+{#- actors (c), new actors (n) and (actor, core feature) pairs (p) over one grid -#}
+p_counts as ({{ trailing_counts(
+    [('p_days', [1, 7, 30, w, 2 * w], 'c'), ('p_firsts', [w], 'n'), ('p_pairs', [w], 'p')],
+    'p_spine_bounds', groups=firsts) }}),
 p_daily as (
-    select c.grp, c.metric_date, c.c{{ w }} as active, c.c{{ 2 * w }} as active_2w,
-           coalesce(n.c{{ w }}, 0) as new_actors, coalesce(pc.c{{ w }}, 0) as core_pairs,
-           c.{{ num }} / nullif(c.{{ den }}, 0) as ratio
-    from p_counts as c
-    left join p_new as n on n.grp = c.grp and n.metric_date = c.metric_date
-    left join p_pair_counts as pc on pc.grp = c.grp and pc.metric_date = c.metric_date
+    select grp, metric_date, c{{ w }} as active, c{{ 2 * w }} as active_2w,
+           n{{ w }} as new_actors, p{{ w }} as core_pairs,
+           {{ num }} / nullif({{ den }}, 0) as ratio
+    from p_counts
 ),
 p_scored as (
     {#- p_counts has every day of every group from the spine's first day on, so the row w rows
