@@ -7,6 +7,7 @@ first takes back the rows of a load a crash cut short.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,6 +49,12 @@ CREATE TABLE IF NOT EXISTS raw.quarantine (
 # than the look-back may have changed since, so the next publish copies them whole.
 FULL_REFRESHES_DDL = """
 CREATE TABLE IF NOT EXISTS raw.full_refreshes (run_id VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL)
+"""
+
+# Every successful `dbt build`, by its start: the rows loaded before it passed its tests, so the
+# next build's uniqueness test of event ids looks only at the values of rows loaded since.
+DBT_BUILDS_DDL = """
+CREATE TABLE IF NOT EXISTS raw.dbt_builds (run_id VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL)
 """
 
 # Files whose load started and has not ended (see ingest.load._load): taken back on the next open.
@@ -92,6 +99,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(QUARANTINE_DDL)
     con.execute(FULL_REFRESHES_DDL)
     con.execute(UNFINISHED_DDL)
+    con.execute(DBT_BUILDS_DDL)
     discard_unfinished(con)
 
 
@@ -121,6 +129,12 @@ def settle(path: Path) -> None:
     """
     with connect(path):
         pass
+
+
+def record_build(path: Path, run_id: str, started_at: dt.datetime) -> None:
+    """Note that a ``dbt build`` started at ``started_at`` (naive UTC) succeeded."""
+    with connect(path) as con:
+        con.execute("INSERT INTO raw.dbt_builds VALUES (?, ?)", [run_id, started_at])
 
 
 def record_full_refresh(path: Path, run_id: str) -> None:

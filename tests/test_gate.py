@@ -72,17 +72,19 @@ def test_the_blocked_batch_is_loaded_but_not_accepted(gx_blocked):
 
 @pytest.fixture(scope="module")
 def dbt_blocked(tiny, tmp_path_factory):
-    """The published tiny workspace with a row that passed the gate long ago but breaks a dbt test.
+    """The published tiny workspace with a row no batch check sees that breaks a dbt test.
 
-    A second row for event id e1 under an accepted load: no batch check sees it, the
-    history-wide `unique` test on raw.events must.
+    A second row for event id e1, written after the last build under an accepted load: the
+    gate does not check it again, the uniqueness test of the new rows' ids (against the whole
+    history) must.
     """
     settings = _copy_of_tiny(tiny, tmp_path_factory.mktemp("dbt") / "ws")
     con = duckdb.connect(str(settings.warehouse))
     try:
         con.execute(
             """INSERT INTO raw.events
-            SELECT * REPLACE ('other_name' AS event_name, 'another-key' AS _key, 99 AS _line)
+            SELECT * REPLACE ('other_name' AS event_name, 'another-key' AS _key, 99 AS _line,
+                              now()::TIMESTAMP AS _loaded_at)
             FROM raw.events WHERE event_id = 'e1'"""
         )
     finally:
@@ -100,6 +102,6 @@ def test_a_failed_dbt_test_fails_the_run_and_keeps_serving(dbt_blocked, tiny):
     (failure,) = outcome.failures
     assert failure.startswith("dbt_models: dbt build failed:")
     assert (
-        "dbt test source_unique_raw_events_event_id (models/staging/_raw__sources.yml): 1 failing row(s); "
+        "dbt test source_unique_in_new_rows_raw_events_event_id (models/staging/_raw__sources.yml): 1 failing row(s); "
         "e.g. unique_field='e1', n_records=2" in failure
     )

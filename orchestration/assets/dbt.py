@@ -1,5 +1,6 @@
 """The dbt project as assets: ``dbt build``, so every dbt test is a blocking asset check."""
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -8,7 +9,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from ingest.warehouse import record_full_refresh, settle
+from ingest.warehouse import record_build, record_full_refresh, settle
 from orchestration.assets.catalog import with_table_facts
 from orchestration.dbt_project import dbt_build_args, keep_partial_parse
 from orchestration.resources import WorkspaceResource
@@ -50,10 +51,13 @@ def build_dbt_assets(manifest: Path) -> dg.AssetsDefinition:
         if config.full_refresh:
             record_full_refresh(settings.warehouse, context.run_id)
         args = dbt_build_args(settings, full_refresh=config.full_refresh)
+        started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         invocation = dbt.cli(args, context=context, raise_on_error=False)
         yield from with_table_facts(invocation.stream(), settings, invocation.manifest)
         keep_partial_parse(invocation.target_path)
-        if not invocation.is_successful():
+        if invocation.is_successful():
+            record_build(settings.warehouse, context.run_id, started)
+        else:
             results, manifest = (invocation.get_artifact(a) for a in ("run_results.json", "manifest.json"))
             failures = describe_failures(results, manifest, settings.warehouse)
             raise dg.Failure(description="dbt build failed:\n" + "\n".join(failures or ["see the run's log"]))
