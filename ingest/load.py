@@ -119,11 +119,12 @@ def _load(
     modified = modified_at(path)
     con.execute("INSERT INTO raw.unfinished_loads VALUES (?, ?, ?)", [spec.name, str(path), run_id])
     try:
-        for index, frame in enumerate(iter_rows(path, layout.container)):
-            fields = stage_typed(con, spec, layout, frame, path, check=index == 0)
+        batches = 0
+        for batches, frame in enumerate(iter_rows(path, layout.container), start=1):
+            fields = stage_typed(con, spec, layout, frame, path, check=batches == 1)
             result.new_fields = tuple(sorted({*result.new_fields, *fields}))
             _write_batch(con, spec, path, run_id, now, result)
-        if index > 0:
+        if batches > 1:
             result.loaded -= _drop_repeats_across_batches(con, spec, path, run_id, now)
         result.duplicate = result.read - result.quarantined - result.loaded
         con.execute("BEGIN TRANSACTION")

@@ -284,3 +284,11 @@ with connect(pathlib.Path({str(db)!r})) as con:
         result = ingest_file(con, path, "events", "again")
         assert (result.read, result.loaded, result.quarantined) == (8, 7, 1)
         assert _counts(con) == (7, 1, 1, 0)
+
+
+def test_an_empty_gzip_file_loads_as_no_rows(con, tmp_path):
+    path = tmp_path / "empty.jsonl.gz"
+    path.write_bytes(gzip.compress(b""))
+    result = ingest_file(con, path, "events", "r")
+    assert (result.status, result.read, result.loaded) == ("loaded", 0, 0)
+    assert _counts(con) == (0, 0, 1, 0)
