@@ -3,8 +3,6 @@
     incremental_strategy=day_rebuild_strategy(),
     unique_key='as_of',
     partition_by=['as_of'],
-    pre_hook="{{ one_thread_for_full_builds() }}",
-    post_hook="{{ restore_threads() }}",
     meta={'rebuilds': 'lookback_days'},
 ) }}
 -- Product Engagement Score per day (as_of), 30-day window (Pendo): overall for users and for
