@@ -235,13 +235,14 @@ def _drop_repeats_across_batches(
     earlier batches cost the square of the file (the last of a 23M-line file's 46 batches
     scanned the 22M rows before it, since a file's batches span the same time range).
     """
-    this_load = "_loaded_at = ? AND _file = ? AND _run_id = ?"
     return con.execute(
         f"""DELETE FROM {spec.table} AS e USING (
-              SELECT _key, min(_line) AS first_line FROM {spec.table} WHERE {this_load}
+              SELECT _key, min(_line) AS first_line FROM {spec.table}
+              WHERE _loaded_at = ? AND _file = ? AND _run_id = ?
               GROUP BY _key HAVING count(*) > 1
             ) AS d
-            WHERE e._key = d._key AND e._line > d.first_line AND e.{this_load.replace(" AND ", " AND e.")}""",
+            WHERE e._key = d._key AND e._line > d.first_line
+              AND e._loaded_at = ? AND e._file = ? AND e._run_id = ?""",
         [now, str(path), run_id, now, str(path), run_id],
     ).fetchone()[0]
 

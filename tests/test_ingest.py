@@ -6,8 +6,11 @@ import gzip
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -249,9 +252,6 @@ def test_a_file_that_fails_after_its_first_batches_leaves_nothing(con, tmp_path,
 def test_a_load_killed_mid_file_is_taken_back_on_the_next_open(tmp_path):
     """A process killed between two batches of a file: its first batches are in the tables,
     marked unfinished; the next open takes them back and the file then loads whole once."""
-    import subprocess
-    import sys
-
     path = _four_batches(tmp_path)
     db = tmp_path / "warehouse.duckdb"
     script = f"""
@@ -271,8 +271,6 @@ with connect(pathlib.Path({str(db)!r})) as con:
 """
     done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parents[1], check=False)
     assert done.returncode == 9
-    import duckdb
-
     raw = duckdb.connect(str(db))  # as the kill left it: two batches written, the load unfinished
     try:
         events, _, ledger, unfinished = _counts(raw)
