@@ -19,13 +19,29 @@
     cast({{ expr }} as decimal(38, 6))
 {%- endmacro %}
 
-{#- MRR of each customer on the date in `date_column` of `dates` (one row per customer and date). -#}
-{% macro mrr_on(dates, date_column, periods) -%}
-    select d.customer_id, d.{{ date_column }}, {{ money('coalesce(sum(p.mrr), 0)') }} as mrr
-    from {{ dates }} as d
-    left join {{ periods }} as p
-        on p.customer_id = d.customer_id
-        and p.start_date <= d.{{ date_column }}
-        and (p.end_date is null or p.end_date > d.{{ date_column }})
-    group by d.customer_id, d.{{ date_column }}
+{#- MRR of each customer on the date in `date_column` of each row of `dates` (`carry`: more
+    columns of `dates` kept beside it). A period counts on day x when start_date <= x < end_date:
+    a running sum of each customer's changes (+mrr at a start, -mrr at an end) read at the
+    dates, which sort after the changes of their day. One sort of changes and dates instead of
+    a join of every date to every period of its customer. -#}
+{% macro mrr_on(dates, date_column, periods, carry=[]) -%}
+{%- set carried = carry | join(', ') ~ (', ' if carry else '') -%}
+select customer_id, {{ date_column }}, {{ carried }}{{ money('mrr') }} as mrr
+from (
+    select customer_id, on_date as {{ date_column }}, {{ carried }}is_date,
+           sum(delta) over (
+               partition by customer_id order by on_date, is_date rows between unbounded preceding and current row
+           ) as mrr
+    from (
+        select customer_id, {{ date_column }} as on_date, {{ carried }}1 as is_date, {{ money(0) }} as delta
+        from {{ dates }}
+        union all
+        select customer_id, start_date, {% for c in carry %}null, {% endfor %}0, mrr
+        from {{ periods }} where end_date is null or end_date > start_date
+        union all
+        select customer_id, end_date, {% for c in carry %}null, {% endfor %}0, -mrr
+        from {{ periods }} where end_date > start_date
+    ) as changes
+) as running
+where is_date = 1
 {%- endmacro %}

@@ -4,7 +4,8 @@
   source: a relation with actor_id, event_name, is_activity, event_at (naive UTC), occurrences.
   period: hour | day | week | month. window: calendar | 24h. retention_type: recurring |
   first_time. cumulative: false = exactly interval k, true = interval k or later (up to the
-  end of the range). start_event / return_event: an event name, or none for any row of
+  end of the range), 'both' = the rows of each, told apart by a column is_cumulative (one
+  pass over the events for both). start_event / return_event: an event name, or none for any row of
   `source`. range_from / range_to: local date SQL expressions, or none for the data's bounds.
   Interval 0 is the cohort size. Cells run to the last period of the range (ragged triangle).
 -#}
@@ -75,12 +76,19 @@ r_hits as (
     having sum(occurrences) >= {{ min_occurrences }}
 ),
 r_counts as (
-    {%- if cumulative %}
-    select cohort_start, k, count(*) as actors
+    {%- if cumulative == 'both' %}
+    select cohort_start, k, count(*) as exact_actors, sum(is_furthest) as furthest_actors from (
+        select cohort_start, k,
+               case when k = max(k) over (partition by actor_id, cohort_start) then 1 else 0 end as is_furthest
+        from r_hits
+    ) as hits
+    group by cohort_start, k
+    {%- elif cumulative %}
+    select cohort_start, k, count(*) as furthest_actors
     from (select actor_id, cohort_start, max(k) as k from r_hits group by actor_id, cohort_start) as furthest
     group by cohort_start, k
     {%- else %}
-    select cohort_start, k, count(*) as actors from r_hits group by cohort_start, k
+    select cohort_start, k, count(*) as exact_actors from r_hits group by cohort_start, k
     {%- endif %}
 ),
 r_sizes as (
@@ -92,22 +100,31 @@ r_cells as (
     select s.cohort_start, s.cohort_size, cast(ks.k as integer) as k
     from {{ expand_intervals('r_sizes as s', 's.kmax') }}
 ),
+{%- set flags = [false, true] if cumulative == 'both' else [cumulative] %}
 r_result as (
+    {%- for flag in flags %}
     select
+        {{ flag }} as is_cumulative,
         r_cells.cohort_start,
         r_cells.k as interval_index,
         r_cells.cohort_size,
         case when r_cells.k = 0 then r_cells.cohort_size else
-        {%- if cumulative %}
-            cast(coalesce(sum(r_counts.actors) over (
+        {%- if flag %}
+            cast(coalesce(sum(r_counts.furthest_actors) over (
                 partition by r_cells.cohort_start order by r_cells.k desc
                 rows between unbounded preceding and current row), 0) as bigint)
         {%- else %}
-            cast(coalesce(r_counts.actors, 0) as bigint)
+            cast(coalesce(r_counts.exact_actors, 0) as bigint)
         {%- endif %}
         end as retained
     from r_cells
     left join r_counts on r_counts.cohort_start = r_cells.cohort_start and r_counts.k = r_cells.k
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 )
-select cohort_start, interval_index, cohort_size, retained, retained / cohort_size as rate from r_result
+select {{ 'is_cumulative, ' if cumulative == 'both' }}cohort_start, interval_index, cohort_size, retained,
+       retained / cohort_size as rate
+from r_result
 {%- endmacro %}

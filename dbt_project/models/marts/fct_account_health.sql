@@ -39,12 +39,17 @@ grid as (
     cross join as_of as o
     join weeks as w on w.week_start >= {{ period_start('week', 'coalesce(a.first_date, w.week_start)') }}
 ),
+{#- each week's mean of the days it has (an equality join on the week, not a range join on days) -#}
+usage_weeks as (
+    select u.account_id, {{ period_start('week', 'u.metric_date') }} as week_start, avg(u.dau_mau) as dau_mau
+    from {{ ref('int_account_daily_usage') }} as u cross join as_of as o
+    where u.metric_date <= o.as_of
+    group by u.account_id, {{ period_start('week', 'u.metric_date') }}
+),
 usage as (
-    select g.account_id, g.week_start, coalesce(100 * avg(u.dau_mau), 0) as usage_score
+    select g.account_id, g.week_start, coalesce(100 * u.dau_mau, 0) as usage_score
     from grid as g
-    left join {{ ref('int_account_daily_usage') }} as u
-        on u.account_id = g.account_id and u.metric_date between g.week_start and g.week_end
-    group by g.account_id, g.week_start
+    left join usage_weeks as u on u.account_id = g.account_id and u.week_start = g.week_start
 ),
 {#- each account's last use of each core feature per week: a window (week_end - 30, week_end]
     holds a use of a week if it holds that week's last one, and only the 6 weeks from the use's
@@ -102,8 +107,19 @@ billing_dates as (
     from grid as g
     join first_paid as fp on fp.customer_id = g.account_id and fp.first_paid_date <= g.week_end
 ),
-mrr_now as ({{ mrr_on('billing_dates', 'week_end', ref('int_subscription_periods')) }}),
-mrr_before as ({{ mrr_on('billing_dates', 'month_before', ref('int_subscription_periods')) }}),
+{#- MRR at the week's end and 28 days before it, side by side: one row per account and week -#}
+billing_points as (
+    select customer_id, week_start, week_end as on_date, 1 as is_now from billing_dates
+    union all
+    select customer_id, week_start, month_before, 0 from billing_dates
+),
+billing_mrr as (
+    select customer_id, week_start,
+           max(case when is_now = 1 then mrr end) as mrr_now,
+           max(case when is_now = 0 then mrr end) as mrr_before
+    from ({{ mrr_on('billing_points', 'on_date', ref('int_subscription_periods'), carry=['week_start', 'is_now']) }}) as points
+    group by customer_id, week_start
+),
 overdue as (
     select distinct d.customer_id, d.week_start
     from billing_dates as d
@@ -116,11 +132,10 @@ overdue as (
 billing as (
     select d.customer_id as account_id, d.week_start,
         greatest(0,
-            case when n.mrr = 0 then 0 when n.mrr < b.mrr then 50 else 100 end
+            case when m.mrr_now = 0 then 0 when m.mrr_now < m.mrr_before then 50 else 100 end
             - case when o.customer_id is not null then 50 else 0 end) as billing_score
     from billing_dates as d
-    join mrr_now as n on n.customer_id = d.customer_id and n.week_end = d.week_end
-    join mrr_before as b on b.customer_id = d.customer_id and b.month_before = d.month_before
+    join billing_mrr as m on m.customer_id = d.customer_id and m.week_start = d.week_start
     left join overdue as o on o.customer_id = d.customer_id and o.week_start = d.week_start
 ),
 feedback as (

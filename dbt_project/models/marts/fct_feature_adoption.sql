@@ -6,33 +6,35 @@ with as_of as (select max(activity_date) as as_of from {{ ref('int_actor_days') 
 windows as (
     select 7 as window_days union all select 30 union all select 90
 ),
-{#- the longest window's days, before they are crossed with every window -#}
-recent_days as (
-    select d.* from {{ ref('int_actor_days') }} as d cross join as_of as a
-    where d.activity_date > {{ dbt.dateadd('day', -90, 'a.as_of') }}
-),
-recent_uses as (
-    select f.* from {{ ref('int_actor_feature_days') }} as f cross join as_of as a
-    where f.activity_date > {{ dbt.dateadd('day', -90, 'a.as_of') }}
+{#- one pass over the longest window's days: each actor's last active day, and each actor's
+    uses of a feature per window, are crossed with the three windows only once aggregated -#}
+last_active as (
+    select d.unit, d.actor_id, max(d.activity_date) as last_day
+    from {{ ref('int_actor_days') }} as d cross join as_of as a
+    where d.activity_date > {{ dbt.dateadd('day', -90, 'a.as_of') }} and d.activity_date <= a.as_of
+    group by d.unit, d.actor_id
 ),
 active as (
-    select w.window_days, d.unit, count(distinct d.actor_id) as active_actors
-    from recent_days as d
-    cross join windows as w cross join as_of as a
-    where d.activity_date > {{ dbt.dateadd('day', '-w.window_days', 'a.as_of') }} and d.activity_date <= a.as_of
-    group by w.window_days, d.unit
+    select w.window_days, l.unit, count(*) as active_actors
+    from last_active as l cross join windows as w cross join as_of as a
+    where l.last_day > {{ dbt.dateadd('day', '-w.window_days', 'a.as_of') }}
+    group by w.window_days, l.unit
 ),
 uses as (
-    select w.window_days, f.unit, f.feature, f.actor_id, sum(f.events) as uses
-    from recent_uses as f
-    cross join windows as w cross join as_of as a
-    where f.activity_date > {{ dbt.dateadd('day', '-w.window_days', 'a.as_of') }} and f.activity_date <= a.as_of
-    group by w.window_days, f.unit, f.feature, f.actor_id
+    select f.unit, f.feature, f.actor_id
+           {%- for days in [7, 30, 90] %},
+           sum(case when f.activity_date > {{ dbt.dateadd('day', -days, 'a.as_of') }} then f.events else 0 end) as uses_{{ days }}
+           {%- endfor %}
+    from {{ ref('int_actor_feature_days') }} as f cross join as_of as a
+    where f.activity_date > {{ dbt.dateadd('day', -90, 'a.as_of') }} and f.activity_date <= a.as_of
+    group by f.unit, f.feature, f.actor_id
 ),
 adopters as (
-    select window_days, unit, feature, count(*) as adopters
-    from uses where uses >= {{ var('adoption_min_uses') }}
-    group by window_days, unit, feature
+    select w.window_days, u.unit, u.feature, count(*) as adopters
+    from uses as u cross join windows as w
+    where case w.window_days when 7 then u.uses_7 when 30 then u.uses_30 else u.uses_90 end
+          >= {{ var('adoption_min_uses') }}
+    group by w.window_days, u.unit, u.feature
 ),
 first_use as (
     select unit, actor_id, feature, min(first_event_at) as first_used_at

@@ -13,17 +13,26 @@
 -- and each actor's first active day (for "new") from the whole history.
 {% set w = 30 %}
 {% set since = rebuild_since('as_of') %}
-with activity as (
-    select a.person_id, a.account_id, a.feature, a.activity_date,
-           coalesce(acc.plan, 'unknown') as plan, coalesce(acc.segment, 'unknown') as segment
-    from {{ ref('int_activity_daily') }} as a
-    left join {{ ref('stg_raw__accounts') }} as acc on acc.account_id = a.account_id
-),
-recent as (
-    select * from activity
+{#- the (person, account) days and the core-feature days of the window read, each made
+    distinct before the account's plan and segment are joined on -#}
+with recent_activity as (
+    select person_id, account_id, feature, activity_date from {{ ref('int_activity_daily') }}
     {%- if since %}
     where activity_date >= cast({{ dbt.dateadd('day', -2 * w, since) }} as date)
     {%- endif %}
+),
+recent_people as (
+    select distinct person_id, account_id, cast(null as {{ dbt.type_string() }}) as feature, activity_date
+    from recent_activity
+),
+recent_core as (
+    select distinct person_id, account_id, feature, activity_date
+    from recent_activity where feature in {{ core_feature_list() }}
+),
+recent as (
+    select r.*, coalesce(acc.plan, 'unknown') as plan, coalesce(acc.segment, 'unknown') as segment
+    from (select * from recent_people union all select * from recent_core) as r
+    left join {{ ref('stg_raw__accounts') }} as acc on acc.account_id = r.account_id
 ),
 {%- if since %}
 {#- each person's first day per account: the first day of any grouping below is a min over these -#}
@@ -46,14 +55,14 @@ person_account_firsts as (
     ('user', 'account', 'account_id', 'person_id'),
 ] %}
 {% for unit, dimension, grp, actor in groupings %}
+{#- not made distinct here: pes() does (one sort per grouping, not two) -#}
 days_{{ loop.index }} as (
-    select distinct {{ grp }} as grp, {{ actor }} as actor_id, activity_date
-    from recent where {{ actor }} is not null and {{ grp }} is not null
+    select {{ grp }} as grp, {{ actor }} as actor_id, activity_date
+    from recent where feature is null and {{ actor }} is not null and {{ grp }} is not null
 ),
 core_{{ loop.index }} as (
-    select distinct {{ grp }} as grp, {{ actor }} as actor_id, feature, activity_date
-    from recent
-    where {{ actor }} is not null and {{ grp }} is not null and feature in {{ core_feature_list() }}
+    select {{ grp }} as grp, {{ actor }} as actor_id, feature, activity_date
+    from recent where feature is not null and {{ actor }} is not null and {{ grp }} is not null
 ),
 {%- if since %}
 firsts_{{ loop.index }} as (
