@@ -1,10 +1,11 @@
 """`make bench`: the pipeline's cost at 1M, 10M and 100M events, against DuckDB's own floor.
 
 For each size, in one run: generate (cached), the floor (DuckDB alone reading every input file
-once), the full pipeline (`prodops run --full-refresh` as a subprocess: wall time, peak memory
-of the whole process tree, seconds per stage), the nightly increment (one more day of events,
-`prodops run`), and the latency of each insight command. Prints one table and writes it to
-benchmarks/results/ as Markdown and JSON with the machine's cores and memory.
+once; the faster of two passes), the full pipeline (`prodops run --full-refresh` as a
+subprocess: wall time, peak memory of the whole process tree, seconds per stage), the nightly
+increment (one more day of events, `prodops run`), and the latency of each insight command.
+Prints one table and writes it to benchmarks/results/ as Markdown and JSON with the machine's
+cores and memory.
 
     python -m benchmarks.run --sizes 1m,10m
 """
@@ -102,17 +103,25 @@ def _reset(home: Path) -> None:
 
 
 def _floor(home: Path) -> tuple[float, int]:
-    """DuckDB reading and parsing every input file once: the least any loader can cost."""
+    """DuckDB reading and parsing every input file once: the least any loader can cost.
+
+    The faster of two passes: the pipeline right after it finds the files as the first pass
+    left them (in the page cache when they fit), so a cold first pass alone would flatter
+    the full/floor ratio (10M: 6.2 s cold, 4.3 s warm).
+    """
     con = duckdb.connect()
-    start = time.perf_counter()
-    events = con.execute(
-        f"""SELECT count(event_id), count(event_name), count("timestamp"), count(user_id),
-                   count(anonymous_id), count(account_id), count(session_id), count(properties)
-            FROM read_json('{home}/inbox/events/*.jsonl', format = 'newline_delimited')"""
-    ).fetchone()[0]
-    for kind in ("accounts", "nps", "feedback", "subscriptions"):
-        con.execute(f"SELECT count(*) FROM read_csv('{home}/inbox/{kind}/*.csv', all_varchar = true)").fetchone()
-    return time.perf_counter() - start, events
+    passes = []
+    for _ in range(2):
+        start = time.perf_counter()
+        events = con.execute(
+            f"""SELECT count(event_id), count(event_name), count("timestamp"), count(user_id),
+                       count(anonymous_id), count(account_id), count(session_id), count(properties)
+                FROM read_json('{home}/inbox/events/*.jsonl', format = 'newline_delimited')"""
+        ).fetchone()[0]
+        for kind in ("accounts", "nps", "feedback", "subscriptions"):
+            con.execute(f"SELECT count(*) FROM read_csv('{home}/inbox/{kind}/*.csv', all_varchar = true)").fetchone()
+        passes.append(time.perf_counter() - start)
+    return min(passes), events
 
 
 def _run(home: Path, *flags: str) -> tuple[float, int, dict[str, float]]:

@@ -105,3 +105,33 @@ def test_a_failed_dbt_test_fails_the_run_and_keeps_serving(dbt_blocked, tiny):
         "dbt test source_unique_in_new_rows_raw_events_event_id (models/staging/_raw__sources.yml): 1 failing row(s); "
         "e.g. unique_field='e1', n_records=2" in failure
     )
+
+
+@pytest.fixture(scope="module")
+def rebuilt_day_blocked(tiny, tmp_path_factory):
+    """The published tiny workspace with a daily-activity row written again after the last build.
+
+    u1's Jan 5 row, repeated with a new `_built_at`: Jan 5 lies before the days a nightly run
+    rebuilds (Jan 17 on), so the run keeps it, and the uniqueness test, which groups only the
+    days holding rows written since the last successful build, must find it.
+    """
+    settings = _copy_of_tiny(tiny, tmp_path_factory.mktemp("rebuilt") / "ws")
+    con = duckdb.connect(str(settings.warehouse))
+    try:
+        con.execute(
+            """INSERT INTO intermediate.int_activity_daily
+            SELECT * REPLACE (now()::TIMESTAMP AS _built_at) FROM intermediate.int_activity_daily
+            WHERE person_id = 'u1' AND activity_date = DATE '2026-01-05'"""
+        )
+    finally:
+        con.close()
+    return settings, *_blocked_run(settings)
+
+
+def test_a_repeat_written_since_the_last_build_fails_the_daily_uniqueness_test(rebuilt_day_blocked):
+    _, outcome, before, after = rebuilt_day_blocked
+    assert not outcome.success
+    assert after == before
+    (failure,) = outcome.failures
+    assert "dbt test unique_combination_int_activity_daily_" in failure
+    assert "1 failing row(s); e.g. person_id='u1', account_id='a1', feature='dashboard_viewed'" in failure

@@ -1,7 +1,21 @@
-{#- No two rows share the same values of `columns`. -#}
-{% test unique_combination(model, columns) %}
+{#-
+  No two rows share the same values of `columns`. `rebuilt_day`: one of `columns`, the day by
+  which an incremental model replaces whole days, the model having `_built_at` (when a build
+  wrote the row, naive UTC). On an incremental DuckDB build only the days holding a row
+  written since the last successful build (`raw.dbt_builds`) are grouped: a repeat shares its
+  day, and every other day is as that build checked it.
+-#}
+{% test unique_combination(model, columns, rebuilt_day=none) %}
 select {{ columns | join(', ') }}, count(*) as n
 from {{ model }}
+{%- if rebuilt_day and target.type == 'duckdb' and not flags.FULL_REFRESH %}
+where {{ rebuilt_day }} in (
+    select {{ rebuilt_day }} from {{ model }}
+    where _built_at >= (
+        select coalesce(max(started_at), cast('1970-01-01' as timestamp)) from raw.dbt_builds
+    )
+)
+{%- endif %}
 group by {{ columns | join(', ') }}
 having count(*) > 1
 {% endtest %}
