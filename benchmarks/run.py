@@ -107,7 +107,8 @@ def _floor(home: Path) -> tuple[float, int]:
 
     The faster of two passes: the pipeline right after it finds the files as the first pass
     left them (in the page cache when they fit), so a cold first pass alone would flatter
-    the full/floor ratio (10M: 6.2 s cold, 4.3 s warm).
+    the full/floor ratio (10M: a one-pass floor took 6.2 s in one run and 4.3 s in another,
+    with the same full time).
     """
     con = duckdb.connect()
     passes = []

@@ -118,6 +118,7 @@ def rebuilt_day_blocked(tiny, tmp_path_factory):
     settings = _copy_of_tiny(tiny, tmp_path_factory.mktemp("rebuilt") / "ws")
     con = duckdb.connect(str(settings.warehouse))
     try:
+        con.execute("SET TimeZone = 'UTC'")  # _built_at is naive UTC
         con.execute(
             """INSERT INTO intermediate.int_activity_daily
             SELECT * REPLACE (now()::TIMESTAMP AS _built_at) FROM intermediate.int_activity_daily

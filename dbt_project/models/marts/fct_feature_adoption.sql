@@ -15,7 +15,7 @@ last_active as (
     group by d.unit, d.actor_id
 ),
 active as (
-    select w.window_days, l.unit, count(*) as active_actors
+    select w.window_days, l.unit, count(l.actor_id) as active_actors
     from last_active as l cross join windows as w cross join as_of as a
     where l.last_day > {{ dbt.dateadd('day', '-w.window_days', 'a.as_of') }}
     group by w.window_days, l.unit
@@ -29,11 +29,12 @@ uses as (
     where f.activity_date > {{ dbt.dateadd('day', -90, 'a.as_of') }} and f.activity_date <= a.as_of
     group by f.unit, f.feature, f.actor_id
 ),
+{#- at least one use in the window, whatever adoption_min_uses says -#}
 adopters as (
     select w.window_days, u.unit, u.feature, count(*) as adopters
     from uses as u cross join windows as w
     where case w.window_days when 7 then u.uses_7 when 30 then u.uses_30 else u.uses_90 end
-          >= {{ var('adoption_min_uses') }}
+          >= greatest({{ var('adoption_min_uses') }}, 1)
     group by w.window_days, u.unit, u.feature
 ),
 first_use as (
