@@ -51,10 +51,14 @@ FULL_REFRESHES_DDL = """
 CREATE TABLE IF NOT EXISTS raw.full_refreshes (run_id VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL)
 """
 
-# Every successful `dbt build`, by its start: the rows loaded before it passed its tests, so the
-# next build's uniqueness test of event ids looks only at the values of rows loaded since.
+# Every successful `dbt build`, by its start and end: the rows loaded before it started and the
+# model rows written before it finished passed its tests, so the next build's uniqueness tests
+# look only at rows loaded (event ids) or written (daily activity) since. finished_at is NULL
+# for builds recorded before it existed: the tests then check every row.
 DBT_BUILDS_DDL = """
-CREATE TABLE IF NOT EXISTS raw.dbt_builds (run_id VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL)
+CREATE TABLE IF NOT EXISTS raw.dbt_builds (
+    run_id VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP
+)
 """
 
 # Files whose load started and has not ended (see ingest.load._load): taken back on the next open.
@@ -100,6 +104,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(FULL_REFRESHES_DDL)
     con.execute(UNFINISHED_DDL)
     con.execute(DBT_BUILDS_DDL)
+    con.execute("ALTER TABLE raw.dbt_builds ADD COLUMN IF NOT EXISTS finished_at TIMESTAMP")
     discard_unfinished(con)
 
 
@@ -132,9 +137,12 @@ def settle(path: Path) -> None:
 
 
 def record_build(path: Path, run_id: str, started_at: dt.datetime) -> None:
-    """Note that a ``dbt build`` started at ``started_at`` (naive UTC) succeeded."""
+    """Note that a ``dbt build`` started at ``started_at`` (naive UTC) succeeded, and ended now."""
     with connect(path) as con:
-        con.execute("INSERT INTO raw.dbt_builds VALUES (?, ?)", [run_id, started_at])
+        con.execute(
+            "INSERT INTO raw.dbt_builds (run_id, started_at, finished_at) VALUES (?, ?, now()::TIMESTAMP)",
+            [run_id, started_at],
+        )
 
 
 def record_full_refresh(path: Path, run_id: str) -> None:
