@@ -5,8 +5,9 @@
   period: hour | day | week | month. window: calendar | 24h. retention_type: recurring |
   first_time. cumulative: false = exactly interval k, true = interval k or later (up to the
   end of the range), 'both' = the rows of each, told apart by a column is_cumulative (one
-  pass over the events for both). start_event / return_event: an event name, or none for any row of
-  `source`. range_from / range_to: local date SQL expressions, or none for the data's bounds.
+  pass over the events for both). start_event / return_event: an event name, or none for
+  any row of `source`. range_from / range_to: local date SQL expressions, or none for the
+  data's bounds.
   Interval 0 is the cohort size. Cells run to the last period of the range (ragged triangle).
 -#}
 {% macro retention(source, period='week', tz='UTC', week_start='monday', start_event=none, return_event=none,
