@@ -40,5 +40,6 @@ def test_every_dbt_unit_test_passes(tmp_path):
         for r in results
         if r.get("info", {}).get("name") == "LogTestResult"
     }
-    assert tested.returncode == 0, {name: status for name, status in statuses.items() if status != "pass"}
+    errors = [r["info"]["msg"] for r in results if r.get("info", {}).get("level") == "error"]
+    assert tested.returncode == 0, ({name: status for name, status in statuses.items() if status != "pass"}, errors)
     assert len(statuses) >= 8 and set(statuses.values()) == {"pass"}
