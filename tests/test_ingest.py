@@ -208,16 +208,18 @@ def test_a_file_read_in_batches_counts_and_dedups_like_one(con, tmp_path, monkey
     assert _events(con) == [("a", 1), ("b", 2), ("c", 5)]
 
 
-def test_blocks_keep_line_numbers_across_bad_bytes_and_gzip(con, tmp_path, monkeypatch):
-    """A file read in blocks of a few lines: a line that is not UTF-8 in a later block is
-    quarantined under its own line number, the lines around it load."""
+@pytest.mark.parametrize("name", ["e.jsonl.gz", "e.jsonl"])
+def test_blocks_keep_line_numbers_across_bad_bytes(con, tmp_path, monkeypatch, name):
+    """A file (gzip or plain, the last line without a line end) read in blocks of a few
+    lines: a line that is not UTF-8 in a later block is quarantined under its own line
+    number, the lines around it load, the blank line and the CR line end are dropped."""
     import ingest.readers
 
     monkeypatch.setattr(ingest.readers, "BATCH_BYTES", 150)
     lines = [json.dumps(event(i, "x", "2026-01-01T00:00:00Z", "u")).encode() for i in "abcd"]
-    data = b"\n".join([*lines[:3], b'{"event_id": "\xff"}', b"", lines[3]]) + b"\n"
-    path = tmp_path / "e.jsonl.gz"
-    path.write_bytes(gzip.compress(data))
+    data = b"\n".join([*lines[:2], lines[2] + b"\r", b'{"event_id": "\xff"}', b"", lines[3]])
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
     result = ingest_file(con, path, "events", "r")
     assert (result.read, result.loaded, result.quarantined) == (5, 4, 1)
     assert result.examples == [(4, "line is not valid UTF-8 (byte 0xff at column 15)")]
