@@ -14,7 +14,8 @@
 {% set w = 30 %}
 {% set since = rebuild_since('as_of') %}
 {#- the (person, account) days and the core-feature days of the window read, each made
-    distinct before the account's plan and segment are joined on -#}
+    distinct once; the plan and segment groupings join the account's on to them (joined
+    before the groupings, the union of both with two more columns cost a quarter of the model) -#}
 with recent_activity as (
     select person_id, account_id, feature, activity_date from {{ ref('int_activity_daily') }}
     {%- if since %}
@@ -22,53 +23,52 @@ with recent_activity as (
     {%- endif %}
 ),
 recent_people as (
-    select distinct person_id, account_id, cast(null as {{ dbt.type_string() }}) as feature, activity_date
+    select distinct person_id, account_id, activity_date
     from recent_activity
 ),
 recent_core as (
     select distinct person_id, account_id, feature, activity_date
     from recent_activity where feature in {{ core_feature_list() }}
 ),
-recent as (
-    select r.*, coalesce(acc.plan, 'unknown') as plan, coalesce(acc.segment, 'unknown') as segment
-    from (select * from recent_people union all select * from recent_core) as r
-    left join {{ ref('stg_raw__accounts') }} as acc on acc.account_id = r.account_id
+account_dims as (
+    select account_id, coalesce(plan, 'unknown') as plan, coalesce(segment, 'unknown') as segment
+    from {{ ref('stg_raw__accounts') }}
 ),
 {%- if since %}
 {#- each person's first day per account: the first day of any grouping below is a min over these -#}
 person_account_firsts as (
-    select f.person_id, f.account_id, f.activity_date,
-           coalesce(acc.plan, 'unknown') as plan, coalesce(acc.segment, 'unknown') as segment
-    from (
-        select person_id, account_id, min(activity_date) as activity_date
-        from {{ ref('int_activity_daily') }}
-        group by person_id, account_id
-    ) as f
-    left join {{ ref('stg_raw__accounts') }} as acc on acc.account_id = f.account_id
+    select person_id, account_id, min(activity_date) as activity_date
+    from {{ ref('int_activity_daily') }}
+    group by person_id, account_id
 ),
 {%- endif %}
+{#- (unit, dimension, group, actor): a group named by the account's plan or segment joins them on -#}
 {% set groupings = [
     ('user', 'all', "'all'", 'person_id'),
     ('account', 'all', "'all'", 'account_id'),
-    ('user', 'plan', 'plan', 'person_id'),
-    ('user', 'segment', 'segment', 'person_id'),
+    ('user', 'plan', "coalesce(acc.plan, 'unknown')", 'person_id'),
+    ('user', 'segment', "coalesce(acc.segment, 'unknown')", 'person_id'),
     ('user', 'account', 'account_id', 'person_id'),
 ] %}
 {% for unit, dimension, grp, actor in groupings %}
+{%- set dims = 'left join account_dims as acc on acc.account_id = r.account_id' if 'acc.' in grp else '' %}
 {#- not made distinct here: pes() does (one sort per grouping, not two) -#}
 days_{{ loop.index }} as (
-    select {{ grp }} as grp, {{ actor }} as actor_id, activity_date
-    from recent where feature is null and {{ actor }} is not null and {{ grp }} is not null
+    select {{ grp }} as grp, r.{{ actor }} as actor_id, r.activity_date
+    from recent_people as r {{ dims }}
+    where r.{{ actor }} is not null and {{ grp }} is not null
 ),
 core_{{ loop.index }} as (
-    select {{ grp }} as grp, {{ actor }} as actor_id, feature, activity_date
-    from recent where feature is not null and {{ actor }} is not null and {{ grp }} is not null
+    select {{ grp }} as grp, r.{{ actor }} as actor_id, r.feature, r.activity_date
+    from recent_core as r {{ dims }}
+    where r.{{ actor }} is not null and {{ grp }} is not null
 ),
 {%- if since %}
 firsts_{{ loop.index }} as (
-    select {{ grp }} as grp, {{ actor }} as actor_id, min(activity_date) as activity_date
-    from person_account_firsts where {{ actor }} is not null and {{ grp }} is not null
-    group by {{ grp }}, {{ actor }}
+    select {{ grp }} as grp, r.{{ actor }} as actor_id, min(r.activity_date) as activity_date
+    from person_account_firsts as r {{ dims }}
+    where r.{{ actor }} is not null and {{ grp }} is not null
+    group by {{ grp }}, r.{{ actor }}
 ),
 {%- endif %}
 pes_{{ loop.index }} as (
