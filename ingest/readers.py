@@ -77,6 +77,8 @@ def _line_blocks(path: Path) -> Iterator[bytes]:
 
     A plain file is mapped and each block copied out of it once: reading a block and then
     appending the rest of its last line copied it twice (0.7 s against 0.2 s for 600 MB).
+    The pages of a block are released once it is copied: they count in the process's memory
+    while mapped (a 6 GB file read to its end held 6.6 GiB).
     """
     with _open_bytes(path) as handle:
         if isinstance(handle, gzip.GzipFile):
@@ -90,6 +92,7 @@ def _line_blocks(path: Path) -> Iterator[bytes]:
                 end = len(mapped) if end < 0 else end + 1
                 yield mapped[start:end]
                 start = end
+                mapped.madvise(mmap.MADV_DONTNEED, 0, start - start % mmap.PAGESIZE)
 
 
 def _open_bytes(path: Path) -> BinaryIO:
