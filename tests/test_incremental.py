@@ -1,4 +1,9 @@
-"""An incremental run after a new day (and a late event) publishes exactly what a full refresh does."""
+"""Incremental runs after new days (and late events) publish exactly what a full refresh does.
+
+Two nights: the first brings a new day and a late event; the second moves a first use earlier
+(a late event of a feature first used the night before) and identifies an anonymous visitor of
+the night before, so the firsts tables (``int_*_firsts``) lose a key and move another.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +26,20 @@ def _next_day_events() -> list[dict]:
     rows = [event(f"next-{i}", "report_shared", f"{day}T1{i}:00:00Z", f"u_000000{i}", None, None) for i in range(3)]
     rows.append(event("next-new", "dashboard_viewed", f"{day}T20:00:00Z", "u_new", "anon_new", "acc_00000"))
     rows.append(event("late-1", "invite_sent", f"{late}T23:30:00Z", "u_0000001", None, None))
+    rows.append(event("next-first", "alert_configured", f"{day}T09:00:00Z", "u_first", None, "acc_00001"))
+    rows.append(event("next-anon", "dashboard_viewed", f"{day}T21:00:00Z", None, "anon_later", None))
     return rows
+
+
+def _second_night_events() -> list[dict]:
+    """A first use moved a day earlier by a late event; the anonymous visitor identified."""
+    day, previous = LAST_DAY + dt.timedelta(days=2), LAST_DAY + dt.timedelta(days=1)
+    return [
+        event("second-late", "alert_configured", f"{previous}T08:00:00Z", "u_first", None, "acc_00001"),
+        event("second-late-2", "alert_configured", f"{LAST_DAY}T08:00:00Z", "u_first", None, "acc_00001"),
+        event("second-identify", "identify", f"{day}T08:00:00Z", "u_later", "anon_later", None),
+        event("second-day", "report_shared", f"{day}T10:00:00Z", "u_0000002", None, None),
+    ]
 
 
 def _value(v):
@@ -29,18 +47,15 @@ def _value(v):
     return float(f"{v:.12g}") if isinstance(v, float) else v
 
 
-def _tables(db) -> dict[str, list[tuple]]:
+def _tables(db, where: str = "table_name LIKE 'fct_%' OR table_name LIKE 'dim_%'") -> dict[str, list[tuple]]:
     """Every metric table (the load reports name files and runs, which differ by design)."""
     names = [
-        r[0]
-        for r in query(
-            db,
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_name LIKE 'fct_%' OR table_name LIKE 'dim_%' ORDER BY 1",
-        )
+        (r[0], r[1])
+        for r in query(db, f"SELECT table_schema, table_name FROM information_schema.tables WHERE {where} ORDER BY 2")
     ]
     return {
-        name: sorted((tuple(map(_value, r)) for r in query(db, f'SELECT * FROM "{name}"')), key=repr) for name in names
+        name: sorted((tuple(map(_value, r)) for r in query(db, f'SELECT * FROM "{schema}"."{name}"')), key=repr)
+        for schema, name in names
     }
 
 
@@ -50,6 +65,9 @@ def both(sample, tmp_path_factory):
     full = load_settings(shutil.copytree(sample[0].home, tmp_path_factory.mktemp("full") / "ws"))
     for settings in (incremental, full):
         write_jsonl(settings.inbox_dir("events") / "next_day.jsonl", _next_day_events())
+    assert run_pipeline(incremental).success
+    for settings in (incremental, full):
+        write_jsonl(settings.inbox_dir("events") / "second_night.jsonl", _second_night_events())
     assert run_pipeline(incremental).success
     assert run_pipeline(full, full_refresh=True).success
     return incremental, full
@@ -63,9 +81,25 @@ def test_incremental_equals_full_refresh(both):
         assert got[name] == expected[name], name
 
 
+def test_incremental_firsts_equal_full_refresh(both):
+    """The firsts tables kept by deleting and appending keys, not rebuilt: the same rows."""
+    incremental, full = both
+    firsts = "table_schema = 'intermediate' AND table_name LIKE 'int_%firsts'"
+    got, expected = _tables(incremental.warehouse, firsts), _tables(full.warehouse, firsts)
+    assert len(expected) == 3
+    assert got == expected
+    moved = query(
+        incremental.warehouse,
+        "SELECT first_date FROM intermediate.int_actor_feature_firsts "
+        "WHERE unit = 'user' AND actor_id = 'u_first' AND feature = 'alert_configured'",
+    )
+    assert moved == [(LAST_DAY,)]
+    assert not query(incremental.warehouse, "SELECT * FROM intermediate.int_actor_firsts WHERE actor_id = 'anon_later'")
+
+
 def test_the_new_day_and_the_late_event_arrived(both):
     incremental, _ = both
-    day = LAST_DAY + dt.timedelta(days=1)
+    day = LAST_DAY + dt.timedelta(days=2)
     assert query(incremental.serving_db, "SELECT max(metric_date) FROM fct_daily_active") == [(day,)]
     late = query(
         incremental.warehouse,

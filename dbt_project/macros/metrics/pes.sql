@@ -43,6 +43,11 @@ p_firsts as (
     select grp, actor_id, min(activity_date) as activity_date from p_days group by grp, actor_id
     {%- endif %}
 ),
+{#- a group is reported from its first active day: a full build and an incremental one agree
+    on a group that appears late (a plan with its first account, activity outside accounts) -#}
+p_group_starts as (
+    select grp, min(activity_date) as first_day from {{ firsts if firsts else 'p_firsts' }} group by grp
+),
 p_pairs as (
     select distinct grp, concat(actor_id, '|', feature) as actor_id, activity_date from {{ core_days }}
 ),
@@ -69,11 +74,12 @@ p_scored as (
     from p_daily
     window by_day as (partition by grp order by metric_date)
 )
-select grp, as_of, active as active_actors, new_actors, recovered, dropped,
-       adoption, stickiness,
-       {{ hundred }} * (new_actors + recovered) / nullif(new_actors + recovered + dropped, 0) as growth,
-       (adoption + stickiness
-        + {{ hundred }} * (new_actors + recovered) / nullif(new_actors + recovered + dropped, 0)) / 3 as pes
-from p_scored
-where as_of >= (select lo from p_bounds) and as_of <= (select hi from p_bounds)
+select s.grp, s.as_of, s.active as active_actors, s.new_actors, s.recovered, s.dropped,
+       s.adoption, s.stickiness,
+       {{ hundred }} * (s.new_actors + s.recovered) / nullif(s.new_actors + s.recovered + s.dropped, 0) as growth,
+       (s.adoption + s.stickiness
+        + {{ hundred }} * (s.new_actors + s.recovered) / nullif(s.new_actors + s.recovered + s.dropped, 0)) / 3 as pes
+from p_scored as s
+inner join p_group_starts as g on g.grp = s.grp and s.as_of >= g.first_day
+where s.as_of >= (select lo from p_bounds) and s.as_of <= (select hi from p_bounds)
 {%- endmacro %}

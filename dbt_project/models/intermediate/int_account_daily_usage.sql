@@ -19,10 +19,9 @@ with user_days as (
     {%- endif %}
 ),
 firsts as (
-    select actor_id as grp, min(activity_date) as first_date
-    from {{ ref('int_actor_days') }}
+    select actor_id as grp, first_date
+    from {{ ref('int_actor_firsts') }}
     where unit = 'account'
-    group by actor_id
 ),
 bounds as (
     select {{ 'cast(' ~ since ~ ' as date)' if since else '(select min(first_date) from firsts)' }} as lo,

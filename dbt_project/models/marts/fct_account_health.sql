@@ -18,8 +18,8 @@ with as_of as (
 accounts as (
     select account_id, min(first_date) as first_date
     from (
-        select actor_id as account_id, min(activity_date) as first_date
-        from {{ ref('int_actor_days') }} where unit = 'account' group by actor_id
+        select actor_id as account_id, first_date
+        from {{ ref('int_actor_firsts') }} where unit = 'account'
         union all
         select account_id, cast({{ to_report_tz('created_at') }} as date) from {{ ref('stg_raw__accounts') }}
     ) as known
@@ -27,7 +27,7 @@ accounts as (
 ),
 weeks as (
     select distinct {{ period_start('week', 'metric_date') }} as week_start
-    from ({{ day_spine('(select min(activity_date) from ' ~ ref('int_actor_days') ~ ')', '(select as_of from as_of)') }}) as days
+    from ({{ day_spine('(select min(first_date) from ' ~ ref('int_actor_firsts') ~ ')', '(select as_of from as_of)') }}) as days
 ),
 grid as (
     select

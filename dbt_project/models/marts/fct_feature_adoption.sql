@@ -38,12 +38,10 @@ adopters as (
     group by w.window_days, u.unit, u.feature
 ),
 first_use as (
-    select unit, actor_id, feature, min(first_event_at) as first_used_at
-    from {{ ref('int_actor_feature_days') }} group by unit, actor_id, feature
+    select unit, actor_id, feature, first_event_at as first_used_at from {{ ref('int_actor_feature_firsts') }}
 ),
 first_seen as (
-    select unit, actor_id, min(first_event_at) as first_active_at
-    from {{ ref('int_actor_days') }} group by unit, actor_id
+    select unit, actor_id, first_event_at as first_active_at from {{ ref('int_actor_firsts') }}
 ),
 time_to_adopt as (
     select u.unit, u.feature,

@@ -11,6 +11,7 @@
 -- Incremental: a run rebuilds the as-of days from the last one minus `lookback_days`, reading
 -- the activity of the 2W days before them (every count but "new" looks no further back)
 -- and each actor's first active day (for "new") from the whole history.
+-- depends_on: {{ ref('int_person_account_firsts') }}
 {% set w = 30 %}
 {% set since = rebuild_since('as_of') %}
 {#- the (person, account) days and the core-feature days of the window read, each made
@@ -37,9 +38,7 @@ account_dims as (
 {%- if since %}
 {#- each person's first day per account: the first day of any grouping below is a min over these -#}
 person_account_firsts as (
-    select person_id, account_id, min(activity_date) as activity_date
-    from {{ ref('int_activity_daily') }}
-    group by person_id, account_id
+    select person_id, account_id, first_date as activity_date from {{ ref('int_person_account_firsts') }}
 ),
 {%- endif %}
 {#- (unit, dimension, group, actor): a group named by the account's plan or segment joins them on -#}

@@ -1,7 +1,7 @@
 -- N-day retention (D1, D7, D30): of the actors whose first activity was on a day, the share
 -- active exactly N days later. Only cohorts whose day N has data appear.
 with days as (select unit, actor_id, activity_date from {{ ref('int_actor_days') }}),
-firsts as (select unit, actor_id, min(activity_date) as cohort_date from days group by unit, actor_id),
+firsts as (select unit, actor_id, first_date as cohort_date from {{ ref('int_actor_firsts') }}),
 last_day as (select max(activity_date) as last_day from days),
 ns as (select 1 as day_n union all select 7 union all select 30),
 cells as (
