@@ -7,14 +7,13 @@ Tests, the CLI and the code location (``orchestration.definitions``) all call
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import build_dbt_assets
 from orchestration.assets.publish import build_publish_asset, serving_report
 from orchestration.assets.raw import RAW_ASSETS, load_ledger
 from orchestration.checks import quality_gates
 from orchestration.dbt_project import DBT_EXECUTABLE, day_tables, ensure_manifest
-from orchestration.resources import WorkspaceResource
+from orchestration.resources import LocalDbtCliResource, WorkspaceResource
 from orchestration.triggers import JOB_NAME, build_triggers
 from settings import DBT_PROJECT_DIR, Settings
 
@@ -40,7 +39,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         sensors=[sensor],
         resources={
             "workspace": WorkspaceResource(home=str(settings.home)),
-            "dbt": DbtCliResource(
+            "dbt": LocalDbtCliResource(
                 project_dir=str(DBT_PROJECT_DIR),
                 profiles_dir=str(settings.dbt_profiles_dir),
                 dbt_executable=str(DBT_EXECUTABLE),

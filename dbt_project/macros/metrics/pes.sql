@@ -8,7 +8,12 @@
   first active day in the group, every group), for callers that pass only recent days (an
   incremental model: `days` from as_of_from - 2W on suffice for every other count: the 2W
   count of as_of_from, and the W counts of the W days before it that growth and stickiness
-  look back to); none: from `days`.
+  look back to); none: from `days`. previous (with firsts): grp, metric_date, active, ratio
+  of the W days before as_of_from as scored before (the model's own rows): growth and
+  stickiness read them instead of counting those days again, so the grid holds only the
+  as-of days (a nightly run's 4 days, not 34, for every group); none: counted.
+  Each group is reported from its first active day. Output: grp, as_of, the counts, the
+  components, pes and daily_ratio (the day's ratio, which stickiness averages).
 
   adoption   = 100 * mean over actors active in W of (core features used in W / n_core)
              = 100 * (actor, core feature) pairs used in W / (n_core * actors active in W)
@@ -19,7 +24,8 @@
     dropped = U - A, new + recovered = U - B, recovered = U - B - new.
   pes        = (adoption + stickiness + growth) / 3, NULL if any component is NULL.
 -#}
-{% macro pes(days, core_days, n_core, window_days=30, ratio='dau/mau', as_of_from=none, as_of_to=none, firsts=none) -%}
+{% macro pes(days, core_days, n_core, window_days=30, ratio='dau/mau', as_of_from=none, as_of_to=none, firsts=none,
+             previous=none) -%}
 {%- set w = window_days | int -%}
 {#- percentages in double precision on every engine (Spark would keep `100.0 * n / d` in DECIMAL and round it) -#}
 {%- set hundred = 'cast(100 as double)' -%}
@@ -30,15 +36,16 @@ p_bounds as (
            cast({{ as_of_to if as_of_to else 'data_hi' }} as date) as hi
     from (select min(activity_date) as data_lo, max(activity_date) as data_hi from p_days) as data_bounds
 ),
-{#- the spine starts W days early: the window before each as-of day (growth) and the W daily
-    ratios stickiness averages are read off rows of the spine -#}
+{#- without `previous`, the spine starts W days early: the window before each as-of day
+    (growth) and the W daily ratios stickiness averages are read off rows of the spine -#}
 p_spine_bounds as (
-    select cast({{ add_days('lo', -w) }} as date) as lo, hi from p_bounds
+    select {{ 'lo' if previous else 'cast(' ~ add_days('lo', -w) ~ ' as date) as lo' }}, hi from p_bounds
 ),
 p_firsts as (
     {%- if firsts %}
-    select f.grp, f.actor_id, f.activity_date from {{ firsts }} as f cross join p_spine_bounds as b
-    where f.activity_date >= b.lo
+    {#- firsts from W days before the spine: changes before it are summed onto its first day -#}
+    select f.grp, f.actor_id, f.activity_date from {{ firsts }} as f cross join p_bounds as b
+    where f.activity_date >= cast({{ add_days('b.lo', -w) }} as date)
     {%- else %}
     select grp, actor_id, min(activity_date) as activity_date from p_days group by grp, actor_id
     {%- endif %}
@@ -61,24 +68,35 @@ p_daily as (
            {{ num }} / nullif({{ den }}, 0) as ratio
     from p_counts
 ),
+{%- if previous %}
+p_series as (
+    select grp, metric_date, active, active_2w, new_actors, core_pairs, ratio from p_daily
+    union all
+    select pr.grp, pr.metric_date, pr.active, null, null, null, pr.ratio
+    from {{ previous }} as pr cross join p_bounds as b
+    where pr.metric_date >= cast({{ add_days('b.lo', -w) }} as date) and pr.metric_date < b.lo
+),
+{%- endif %}
 p_scored as (
-    {#- p_counts has every day of every group from the spine's first day on, so the row w rows
-        back is the day w days back (actors active in the window before this one) -#}
-    select grp, metric_date as as_of, active, new_actors,
+    {#- every day of a group has a row from the spine's first day (or the group's first
+        day, in `previous`) on, so the row w rows back is the day w days back (actors active in
+        the window before this one), and no row means none active -#}
+    select grp, metric_date as as_of, active, new_actors, ratio,
            active_2w - coalesce(lag(active, {{ w }}) over by_day, 0) - new_actors as recovered,
            active_2w - active as dropped,
            {{ hundred }} * core_pairs / nullif({{ n_core }} * active, 0) as adoption,
            {{ hundred }} * avg(ratio) over (
                partition by grp order by metric_date rows between {{ w - 1 }} preceding and current row
            ) as stickiness
-    from p_daily
+    from {{ 'p_series' if previous else 'p_daily' }}
     window by_day as (partition by grp order by metric_date)
 )
 select s.grp, s.as_of, s.active as active_actors, s.new_actors, s.recovered, s.dropped,
        s.adoption, s.stickiness,
        {{ hundred }} * (s.new_actors + s.recovered) / nullif(s.new_actors + s.recovered + s.dropped, 0) as growth,
        (s.adoption + s.stickiness
-        + {{ hundred }} * (s.new_actors + s.recovered) / nullif(s.new_actors + s.recovered + s.dropped, 0)) / 3 as pes
+        + {{ hundred }} * (s.new_actors + s.recovered) / nullif(s.new_actors + s.recovered + s.dropped, 0)) / 3 as pes,
+       s.ratio as daily_ratio
 from p_scored as s
 inner join p_group_starts as g on g.grp = s.grp and s.as_of >= g.first_day
 where s.as_of >= (select lo from p_bounds) and s.as_of <= (select hi from p_bounds)

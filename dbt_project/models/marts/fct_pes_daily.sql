@@ -3,17 +3,25 @@
     incremental_strategy=day_rebuild_strategy(),
     unique_key='as_of',
     partition_by=['as_of'],
+    on_schema_change='append_new_columns',
     meta={'rebuilds': 'lookback_days'},
 ) }}
 -- Product Engagement Score per day (as_of), 30-day window (Pendo): overall for users and for
 -- accounts, and for users per plan, per segment and per account. The ratio in the stickiness
 -- component is `pes_ratio` (default dau/mau). Components and counts are kept beside the score.
+-- `daily_ratio` is the day's ratio, which stickiness averages over W days.
 -- Incremental: a run rebuilds the as-of days from the last one minus `lookback_days`, reading
--- the activity of the 2W days before them (every count but "new" looks no further back)
--- and each actor's first active day (for "new") from the whole history.
+-- the activity of the 2W days before them (every count but "new" looks no further back),
+-- each actor's first active day (for "new") from int_person_account_firsts, and the actors
+-- and daily ratios of the W days before them from this table (growth and stickiness look
+-- back to those). A table from before `daily_ratio` existed is rebuilt whole. A change of
+-- `pes_ratio` needs --full-refresh: the ratios kept are the old ones.
 -- depends_on: {{ ref('int_person_account_firsts') }}
 {% set w = 30 %}
 {% set since = rebuild_since('as_of') %}
+{%- if since and execute and 'daily_ratio' not in adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
+{%- set since = none %}
+{%- endif %}
 {#- the (person, account) days and the core-feature days of the window read, each made
     distinct once; the plan and segment groupings join the account's on to them (joined onto
     the union of both before the groupings, the 100M nightly rebuild took 32.4 s, not 29.6 s) -#}
@@ -69,18 +77,25 @@ firsts_{{ loop.index }} as (
     where r.{{ actor }} is not null and {{ grp }} is not null
     group by {{ grp }}, r.{{ actor }}
 ),
+previous_{{ loop.index }} as (
+    select dimension_value as grp, as_of as metric_date, active_actors as active, daily_ratio as ratio
+    from {{ this }}
+    where unit = '{{ unit }}' and dimension = '{{ dimension }}'
+      and as_of >= cast({{ dbt.dateadd('day', -w, since) }} as date)
+),
 {%- endif %}
 pes_{{ loop.index }} as (
     select '{{ unit }}' as unit, '{{ dimension }}' as dimension, grp as dimension_value, scored.*
     from (
         {{ pes('days_' ~ loop.index, 'core_' ~ loop.index, core_feature_count(), window_days=w,
-               ratio=var('pes_ratio'), as_of_from=since, firsts='firsts_' ~ loop.index if since else none) }}
+               ratio=var('pes_ratio'), as_of_from=since, firsts='firsts_' ~ loop.index if since else none,
+               previous='previous_' ~ loop.index if since else none) }}
     ) as scored
 ){% if not loop.last %},{% endif %}
 {% endfor %}
 {% for g in groupings %}
 select as_of, unit, dimension, dimension_value, active_actors, new_actors, recovered, dropped,
-       adoption, stickiness, growth, pes
+       adoption, stickiness, growth, pes, daily_ratio
 from pes_{{ loop.index }}
 {% if not loop.last %}union all{% endif %}
 {% endfor %}
