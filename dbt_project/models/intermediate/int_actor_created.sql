@@ -16,23 +16,29 @@ account_traits as (
     where traits is not null and event_name = 'group' and account_id is not null
     group by account_id
 ),
-{#- every event's time once: activity through its daily fact (each day's first event), the
-    few non-activity events (identify, group, ...) from the stitched events -#}
-first_events as (
-    select person_id, account_id, first_event_at as event_at from {{ ref('int_activity_daily') }}
-    union all
+{#- each actor's first event: of activity from int_actor_firsts, of the few non-activity
+    events (identify, group, ...) from the stitched events -#}
+other_events as (
     select person_id, account_id, event_at from {{ ref('int_events') }} where not is_activity
 ),
+first_events as (
+    select unit, actor_id, first_event_at as event_at from {{ ref('int_actor_firsts') }}
+    union all
+    select 'user', person_id, event_at from other_events
+    union all
+    select 'account', account_id, event_at from other_events where account_id is not null
+),
 first_user_events as (
-    select person_id as actor_id, min(event_at) as first_event_at
+    select actor_id, min(event_at) as first_event_at
     from first_events
-    group by person_id
+    where unit = 'user'
+    group by actor_id
 ),
 first_account_events as (
-    select account_id as actor_id, min(event_at) as first_event_at
+    select actor_id, min(event_at) as first_event_at
     from first_events
-    where account_id is not null
-    group by account_id
+    where unit = 'account'
+    group by actor_id
 ),
 accounts as (
     select account_id as actor_id, created_at from {{ ref('stg_raw__accounts') }}
