@@ -75,10 +75,18 @@ def prepare(con: duckdb.DuckDBPyConnection, salt: str) -> None:
     )
 
 
-def scrub_select(con: duckdb.DuckDBPyConnection, relation: str) -> str:
-    """A ``SELECT`` list over ``relation`` that hides personal data column by column."""
+def scrub_select(con: duckdb.DuckDBPyConnection, relation: str, *, bookkeeping: bool = True) -> str:
+    """A ``SELECT`` list over ``relation`` that hides personal data column by column.
+
+    ``bookkeeping=False`` leaves out the columns named with a leading underscore (when dbt
+    wrote a row), which say nothing about the data.
+    """
     columns = con.execute(f"DESCRIBE {relation}").fetchall()
-    return ", ".join(f'{_scrub_column(name, str(dtype))} AS "{name}"' for name, dtype, *_ in columns)
+    return ", ".join(
+        f'{_scrub_column(name, str(dtype))} AS "{name}"'
+        for name, dtype, *_ in columns
+        if bookkeeping or not name.startswith("_")
+    )
 
 
 def _scrub_column(name: str, dtype: str) -> str:

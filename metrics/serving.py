@@ -84,7 +84,7 @@ def publish(
             else:
                 con.execute(f'DROP TABLE IF EXISTS main."{table}"')
                 counts[table] = con.execute(
-                    f'CREATE TABLE main."{table}" AS SELECT {pii.scrub_select(con, source)} FROM {source}'
+                    f'CREATE TABLE main."{table}" AS SELECT {_published_select(con, source)} FROM {source}'
                 ).fetchone()[0]
         _drop_tables_except(con, set(counts))  # marts the warehouse no longer has
         con.execute("DETACH warehouse")
@@ -96,6 +96,11 @@ def publish(
     os.replace(tmp, serving_db)
     _fsync(serving_db.parent)
     return counts
+
+
+def _published_select(con: duckdb.DuckDBPyConnection, source: str) -> str:
+    """The columns a mart publishes: personal data hidden, dbt's bookkeeping left out."""
+    return pii.scrub_select(con, source, bookkeeping=False)
 
 
 def _published_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -142,7 +147,7 @@ def _same_columns(con: duckdb.DuckDBPyConnection, table: str, source: str) -> bo
         kept = con.execute(f'DESCRIBE main."{table}"').fetchall()
     except duckdb.CatalogException:
         return False
-    fresh = con.execute(f"DESCRIBE SELECT {pii.scrub_select(con, source)} FROM {source}").fetchall()
+    fresh = con.execute(f"DESCRIBE SELECT {_published_select(con, source)} FROM {source}").fetchall()
     return [(c[0], c[1]) for c in kept] == [(c[0], c[1]) for c in fresh]
 
 
@@ -154,10 +159,10 @@ def _replace_days(con: duckdb.DuckDBPyConnection, table: str, source: str, colum
         since = last - dt.timedelta(days=lookback_days)
         con.execute(f'DELETE FROM {target} WHERE "{column}" >= ?', [since])
         con.execute(
-            f'INSERT INTO {target} SELECT {pii.scrub_select(con, source)} FROM {source} WHERE "{column}" >= ?', [since]
+            f'INSERT INTO {target} SELECT {_published_select(con, source)} FROM {source} WHERE "{column}" >= ?', [since]
         )
     else:
-        con.execute(f"INSERT INTO {target} SELECT {pii.scrub_select(con, source)} FROM {source}")
+        con.execute(f"INSERT INTO {target} SELECT {_published_select(con, source)} FROM {source}")
     return con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -98,6 +99,27 @@ def _validate_groups(
         datasource.get_engine().dispose()
         datasource.get_execution_engine().engine.dispose()
     return outcomes
+
+
+def import_gx_in_background() -> None:
+    """Start importing GX in a daemon thread, once per process, so the gates find it loaded.
+
+    The import takes about 4 s and the first gate waited for all of it; started by the ingest
+    steps, it runs while DuckDB loads the files (DuckDB releases the interpreter meanwhile).
+    A second import of the same modules waits for this one and then finds them loaded.
+    """
+    global _gx_import
+    if _gx_import is None:
+        _gx_import = threading.Thread(target=_import_gx, name="import-gx", daemon=True)
+        _gx_import.start()
+
+
+_gx_import: threading.Thread | None = None
+
+
+def _import_gx() -> None:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations  # noqa: F401
 
 
 def _gx_datasource(settings: Settings) -> Any:

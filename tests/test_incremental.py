@@ -2,7 +2,9 @@
 
 Two nights: the first brings a new day and a late event; the second moves a first use earlier
 (a late event of a feature first used the night before) and identifies an anonymous visitor of
-the night before, so the firsts tables (``int_*_firsts``) lose a key and move another.
+the night before, so the firsts tables (``int_*_firsts``) lose a key and move another. The
+second night also brings NPS, feedback, billing and an account dated weeks back, which account
+health (rebuilt from the first week new rows can change) must take in.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pytest
 from orchestration.runner import run_pipeline
 from settings import load_settings
 from tests.conftest import SAMPLE, query
-from tests.workspaces import event, write_jsonl
+from tests.workspaces import event, write_csv, write_jsonl
 
 LAST_DAY = SAMPLE.start + dt.timedelta(days=SAMPLE.days - 1)
 
@@ -40,6 +42,39 @@ def _second_night_events() -> list[dict]:
         event("second-identify", "identify", f"{day}T08:00:00Z", "u_later", "anon_later", None),
         event("second-day", "report_shared", f"{day}T10:00:00Z", "u_0000002", None, None),
     ]
+
+
+def _write_late_rows(settings) -> None:
+    """Rows of every other kind dated weeks before the events' look-back (see the docstring)."""
+
+    def ago(days: int) -> dt.date:
+        return LAST_DAY - dt.timedelta(days=days)
+
+    write_csv(
+        settings.inbox_dir("nps") / "late_nps.csv",
+        ["response_id", "respondent_id", "account_id", "score", "responded_at"],
+        [["late-nps", "r_late", "acc_00002", 0, f"{ago(40)}T10:00:00Z"]],
+    )
+    write_csv(
+        settings.inbox_dir("feedback") / "late_feedback.csv",
+        ["feedback_id", "user_id", "account_id", "created_at", "type", "title", "dimensions"],
+        [["late-fb", "u_0000003", "acc_00003", f"{ago(40)}T11:00:00Z", "bug", "Broken", '{"status": "open"}']],
+    )
+    write_csv(
+        settings.inbox_dir("subscriptions") / "late_subscriptions.csv",
+        ["subscription_id", "customer_id", "plan", "start_date", "end_date", "amount", "interval", "currency"],
+        [["sub_late", "acc_00004", "pro", ago(50), ago(30), 500.0, "month", "USD"]],
+    )
+    write_csv(
+        settings.inbox_dir("invoices") / "late_invoices.csv",
+        ["invoice_id", "customer_id", "subscription_id", "status", "invoiced_at", "due_at", "currency"],
+        [["in_late", "acc_00004", "sub_late", "open", f"{ago(45)}T10:00:00Z", f"{ago(40)}T10:00:00Z", "USD"]],
+    )
+    write_csv(
+        settings.inbox_dir("accounts") / "late_accounts.csv",
+        ["account_id", "name", "plan", "segment", "country", "created_at"],
+        [["acc_late", "Late Account", "pro", "smb", "FR", f"{ago(50)}T09:00:00Z"]],
+    )
 
 
 def _value(v):
@@ -68,6 +103,7 @@ def both(sample, tmp_path_factory):
     assert run_pipeline(incremental).success
     for settings in (incremental, full):
         write_jsonl(settings.inbox_dir("events") / "second_night.jsonl", _second_night_events())
+        _write_late_rows(settings)
     assert run_pipeline(incremental).success
     assert run_pipeline(full, full_refresh=True).success
     return incremental, full
@@ -108,3 +144,11 @@ def test_the_new_day_and_the_late_event_arrived(both):
         [LAST_DAY - dt.timedelta(days=2)],
     )
     assert late and late[0][0] >= 1
+
+
+def test_late_rows_of_other_kinds_reached_account_health(both):
+    """The account created 50 days back has health from its week on, as in the full refresh."""
+    incremental, _ = both
+    created = LAST_DAY - dt.timedelta(days=50)
+    sql = "SELECT min(week_start) FROM fct_account_health WHERE account_id = 'acc_late'"
+    assert query(incremental.serving_db, sql) == [(created - dt.timedelta(days=created.weekday()),)]

@@ -12,6 +12,7 @@ from metrics.catalog import describe_tables
 from metrics.pii import workspace_salt
 from orchestration.assets.catalog import facts_metadata
 from orchestration.resources import WorkspaceResource
+from quality.runner import import_gx_in_background
 from settings import KINDS, Settings
 
 OWNER = "team:product-ops"
@@ -82,6 +83,7 @@ def raw_asset(kind: str) -> dg.AssetsDefinition:
         "`raw.quarantine`, every file to `raw.load_ledger`. Metadata: counts per detected format.",
     )
     def _ingest(context: AssetExecutionContext, workspace: WorkspaceResource) -> dg.MaterializeResult:
+        import_gx_in_background()  # the quality gates come next
         settings = workspace.settings()
         report = ingest_paths(
             settings,

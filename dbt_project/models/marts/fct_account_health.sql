@@ -1,3 +1,10 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy=day_rebuild_strategy(),
+    unique_key='week_start',
+    partition_by=['week_start'],
+    on_schema_change='append_new_columns',
+) }}
 -- Account health per week (METRICS.md, Account health). Components on 0-100:
 --   usage    = 100 x the account's users' DAU/MAU averaged over the week's days;
 --   adoption = 100 x core features (the catalogue's) the account used in the 30 days ending the week / their number;
@@ -8,10 +15,14 @@
 --              missing when the workspace has no feedback at all.
 -- The score is the weighted mean of the components present (var health_weights); a missing
 -- component re-normalises the others and marks the row partial.
+-- Incremental: a run rebuilds the weeks from the first one its new rows can change
+-- (macros/health.sql), with the band of the week before them for previous_band and fell_band.
+-- _built_at (naive UTC) tells which rows were loaded since; it is not published.
 {%- set weights = var('health_weights') %}
 {%- set components = ['usage', 'adoption', 'nps', 'billing', 'feedback'] %}
 {%- set window = var('health_window_days') %}
 {%- set dedup = var('nps_dedup') %}
+{%- set since = health_rebuild_from() %}
 with as_of as (
     select as_of from {{ ref('int_data_as_of') }}
 ),
@@ -27,7 +38,7 @@ accounts as (
 ),
 weeks as (
     select distinct {{ period_start('week', 'metric_date') }} as week_start
-    from ({{ day_spine('(select min(first_date) from ' ~ ref('int_actor_firsts') ~ ')', '(select as_of from as_of)') }}) as days
+    from ({{ day_spine(since or '(select min(first_date) from ' ~ ref('int_actor_firsts') ~ ')', '(select as_of from as_of)') }}) as days
 ),
 grid as (
     select
@@ -44,6 +55,7 @@ usage_weeks as (
     select u.account_id, {{ period_start('week', 'u.metric_date') }} as week_start, avg(u.dau_mau) as dau_mau
     from {{ ref('int_account_daily_usage') }} as u cross join as_of as o
     where u.metric_date <= o.as_of
+    {%- if since %} and u.metric_date >= {{ since }}{% endif %}
     group by u.account_id, {{ period_start('week', 'u.metric_date') }}
 ),
 usage as (
@@ -59,6 +71,7 @@ core_weeks as (
            max(activity_date) as last_use
     from {{ ref('int_actor_feature_days') }}
     where unit = 'account' and feature in {{ core_feature_list() }}
+    {%- if since %} and activity_date >= cast({{ add_days(since, -42) }} as date){% endif %}
     group by actor_id, feature, {{ period_start('week', 'activity_date') }}
 ),
 core_reach as (
@@ -186,11 +199,24 @@ banded as (
              when health_score <= 75 then 1 else 2 end as band_rank
     from scored
 ),
+{#- the bands in week order, with the stored week before the rebuilt ones (it is not written again) -#}
+band_sequence as (
+    select *, true as is_rebuilt from banded
+    {%- if since %}
+    union all
+    select account_id, week_start, week_end, is_complete,
+        {%- for c in components %} {{ c }}_score,{% endfor %}
+        health_score, is_partial, band,
+        case band when 'red' then 0 when 'yellow' then 1 when 'green' then 2 end, false
+    from {{ this }}
+    where week_start < {{ since }} and week_start >= cast({{ add_days(since, -7) }} as date)
+    {%- endif %}
+),
 compared as (
     select *,
         lag(band) over (partition by account_id order by week_start) as previous_band,
         coalesce(band_rank < lag(band_rank) over (partition by account_id order by week_start), false) as fell_band
-    from banded
+    from band_sequence
 )
 select
     account_id, week_start, week_end, is_complete,
@@ -198,5 +224,7 @@ select
     {{ c }}_score,
     {%- endfor %}
     health_score, is_partial, band, previous_band, fell_band,
-    coalesce(band = 'red', false) or fell_band as is_at_risk
+    coalesce(band = 'red', false) or fell_band as is_at_risk,
+    cast(current_timestamp as timestamp) as _built_at
 from compared
+where is_rebuilt
