@@ -8,7 +8,8 @@
   first active day in the group, every group), for callers that pass only recent days (an
   incremental model: `days` from as_of_from - 2W on suffice for every other count: the 2W
   count of as_of_from, and the W counts of the W days before it that growth and stickiness
-  look back to); none: from `days`. previous (with firsts): grp, metric_date, active, ratio
+  look back to); none: from `days`. days_distinct: `days` holds one row per (grp, actor_id,
+  activity_date) already (not made distinct again). previous (with firsts): grp, metric_date, active, ratio
   of the W days before as_of_from as scored before (the model's own rows): growth and
   stickiness read them instead of counting those days again, so the grid holds only the
   as-of days (a nightly run's 4 days, not 34, for every group); none: counted.
@@ -25,12 +26,12 @@
   pes        = (adoption + stickiness + growth) / 3, NULL if any component is NULL.
 -#}
 {% macro pes(days, core_days, n_core, window_days=30, ratio='dau/mau', as_of_from=none, as_of_to=none, firsts=none,
-             previous=none) -%}
+             previous=none, days_distinct=false) -%}
 {%- set w = window_days | int -%}
 {#- percentages in double precision on every engine (Spark would keep `100.0 * n / d` in DECIMAL and round it) -#}
 {%- set hundred = 'cast(100 as double)' -%}
 {%- set num, den = {'dau/mau': ('c1', 'c30'), 'wau/mau': ('c7', 'c30'), 'dau/wau': ('c1', 'c7')}[ratio] -%}
-with p_days as (select distinct grp, actor_id, activity_date from {{ days }}),
+with p_days as (select {{ '' if days_distinct else 'distinct ' }}grp, actor_id, activity_date from {{ days }}),
 p_bounds as (
     select cast({{ as_of_from if as_of_from else 'data_lo' }} as date) as lo,
            cast({{ as_of_to if as_of_to else 'data_hi' }} as date) as hi

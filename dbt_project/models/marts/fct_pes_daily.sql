@@ -59,11 +59,19 @@ person_account_firsts as (
 ] %}
 {% for unit, dimension, grp, actor in groupings %}
 {%- set dims = 'left join account_dims as acc on acc.account_id = r.account_id' if 'acc.' in grp else '' %}
-{#- not made distinct here: pes() does (one sort per grouping, not two) -#}
+{#- one row per group, actor and day: overall, the actor's days as kept (int_actor_days); per
+    account, the (person, account) days; per plan or segment, not made distinct here: pes()
+    does (one sort per grouping, not two) -#}
 days_{{ loop.index }} as (
+    {%- if dimension == 'all' %}
+    select 'all' as grp, actor_id, activity_date from {{ ref('int_actor_days') }}
+    where unit = '{{ unit }}' and actor_id is not null
+    {%- if since %} and activity_date >= cast({{ dbt.dateadd('day', -2 * w, since) }} as date){% endif %}
+    {%- else %}
     select {{ grp }} as grp, r.{{ actor }} as actor_id, r.activity_date
     from recent_people as r {{ dims }}
     where r.{{ actor }} is not null and {{ grp }} is not null
+    {%- endif %}
 ),
 core_{{ loop.index }} as (
     select {{ grp }} as grp, r.{{ actor }} as actor_id, r.feature, r.activity_date
@@ -89,6 +97,7 @@ pes_{{ loop.index }} as (
     from (
         {{ pes('days_' ~ loop.index, 'core_' ~ loop.index, core_feature_count(), window_days=w,
                ratio=var('pes_ratio'), as_of_from=since, firsts='firsts_' ~ loop.index if since else none,
+               days_distinct=dimension in ('all', 'account'),
                previous='previous_' ~ loop.index if since else none) }}
     ) as scored
 ){% if not loop.last %},{% endif %}
