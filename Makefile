@@ -5,6 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.spark-installed
 PRODOPS := $(BIN)/prodops
+# system packages the tests drive: Debian's Chromium (never a downloaded browser build) and,
+# for the optional Spark target, a Java runtime; installed with apt when missing
+CHROMIUM := /usr/bin/chromium
+JAVA     := /usr/bin/java
+SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
+APT      := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 
 .PHONY: run test test-spark ui serve lint format bench docs clean
 
@@ -20,7 +26,7 @@ run: $(STAMP)
 	$(PRODOPS) run
 
 ## test: lint and the whole test suite
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2
 
@@ -29,8 +35,16 @@ $(SPARK_STAMP): $(STAMP) requirements-spark.lock
 	@touch $@
 
 ## test-spark: the optional Spark target: every mart built on Spark local[2] equals DuckDB's (needs Java 17)
-test-spark: $(SPARK_STAMP)
+test-spark: $(SPARK_STAMP) $(JAVA)
 	$(BIN)/python -m pytest -m spark tests/spark
+
+$(CHROMIUM):
+	$(APT) update -qq
+	$(APT) install -y -qq --no-install-recommends chromium
+
+$(JAVA):
+	$(APT) update -qq
+	$(APT) install -y -qq --no-install-recommends default-jre-headless
 
 ## ui: the Dagster UI (with the daemon: schedule and sensor run) on the workspace
 ui: $(STAMP)

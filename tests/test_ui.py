@@ -1,6 +1,6 @@
 """What people see: the report and the Dagster UI in headless Chromium, and the catalog's metadata.
 
-Chromium is Debian's (`apt-get install chromium`, as `.ci/run` does), driven by Playwright.
+Chromium is Debian's (`make test` installs it with apt when missing), driven by Playwright.
 Screenshots go to tests/artifacts/ (git-ignored).
 """
 
@@ -41,7 +41,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (what .ci/run does)")
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (what `make test` does)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
