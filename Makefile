@@ -5,14 +5,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.spark-installed
 PRODOPS := $(BIN)/prodops
-# system packages the tests drive: Debian's Chromium (never a downloaded browser build) and,
-# for the optional Spark target, a Java runtime; installed with apt when missing
+# system packages the tests drive: Debian's Chromium at the path the browser tests use (never a
+# downloaded browser build) and, for the optional Spark target, a Java runtime on the PATH;
+# installed with apt when missing (through `sudo -n` unless root: no password prompt in CI)
 CHROMIUM := /usr/bin/chromium
-JAVA     := /usr/bin/java
-SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
-APT      := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+SUDO     := $(if $(filter 0,$(shell id -u)),,sudo -n)
+APT      := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: run test test-spark ui serve lint format bench docs clean
+.PHONY: run test test-spark java ui serve lint format bench docs clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,16 +35,15 @@ $(SPARK_STAMP): $(STAMP) requirements-spark.lock
 	@touch $@
 
 ## test-spark: the optional Spark target: every mart built on Spark local[2] equals DuckDB's (needs Java 17)
-test-spark: $(SPARK_STAMP) $(JAVA)
+test-spark: $(SPARK_STAMP) java
 	$(BIN)/python -m pytest -m spark tests/spark
 
 $(CHROMIUM):
 	$(APT) update -qq
 	$(APT) install -y -qq --no-install-recommends chromium
 
-$(JAVA):
-	$(APT) update -qq
-	$(APT) install -y -qq --no-install-recommends default-jre-headless
+java:
+	@command -v java >/dev/null || { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends default-jre-headless; }
 
 ## ui: the Dagster UI (with the daemon: schedule and sensor run) on the workspace
 ui: $(STAMP)

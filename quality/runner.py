@@ -101,12 +101,17 @@ def _validate_groups(
     return outcomes
 
 
+_gx_import: threading.Thread | None = None
+
+
 def import_gx_in_background() -> None:
     """Start importing GX in a daemon thread, once per process, so the gates find it loaded.
 
     The import takes about 4 s and the first gate waited for all of it; started by the ingest
     steps, it runs while DuckDB loads the files (DuckDB releases the interpreter meanwhile).
-    A second import of the same modules waits for this one and then finds them loaded.
+    A second import of the same modules waits for this one and then finds them loaded. The
+    check and start need no lock: the job's steps run one after another in one process
+    (``in_process_executor``).
     """
     global _gx_import
     if _gx_import is None:
@@ -114,20 +119,19 @@ def import_gx_in_background() -> None:
         _gx_import.start()
 
 
-_gx_import: threading.Thread | None = None
-
-
-def _import_gx() -> None:
+def _import_gx() -> Any:
+    """Great Expectations, imported with its usage analytics off (a self-hosted pipeline sends nothing out)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    import great_expectations  # noqa: F401
+    import great_expectations
+
+    return great_expectations
 
 
 def _gx_datasource(settings: Settings) -> Any:
     """GX's SQL datasource on the warehouse, read-only, with the workspace's DuckDB threads and
     memory limit (without them DuckDB takes 80% of the machine: a uniqueness check over a
     100M-row batch went past 8 GiB)."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    import great_expectations as gx
+    gx = _import_gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     from quality import gx_duckdb
