@@ -181,6 +181,12 @@ class Settings:
             "duckdb_threads": self.duckdb_threads,
         }
 
+    def model_settings(self) -> dict[str, Any]:
+        """The vars that shape the rows incremental models keep (not where or how fast they
+        run, nor how far back a night reaches): a change of any needs a rebuild of them all."""
+        operational = {"lake_path", "duckdb_threads", "lookback_days"}
+        return {name: value for name, value in self.dbt_vars().items() if name not in operational}
+
     @property
     def core_features(self) -> tuple[str, ...]:
         return tuple(f["name"] for f in self.features if f.get("core"))

@@ -137,7 +137,6 @@ SPECS: dict[str, KindSpec] = {
                 Column("title"),
                 Column("dimensions", "JSON"),
             ),
-            key="feedback_id",
             rules=(
                 Rule(
                     "\"type\" IS NOT NULL AND lower(\"type\") NOT IN ('request', 'bug', 'praise')",
@@ -191,7 +190,6 @@ SPECS: dict[str, KindSpec] = {
                 Column("amount_paid", "DOUBLE"),
                 Column("currency", required=True),
             ),
-            key="invoice_id",
             rules=(
                 Rule(
                     "lower(status) NOT IN ('draft', 'open', 'paid', 'void', 'uncollectible')",

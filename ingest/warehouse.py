@@ -8,9 +8,11 @@ first takes back the rows of a load a crash cut short.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -54,10 +56,11 @@ CREATE TABLE IF NOT EXISTS raw.full_refreshes (run_id VARCHAR NOT NULL, started_
 # Every successful `dbt build`, by its start and end: the rows loaded before it started and the
 # model rows written before it finished passed its tests, so the next build's uniqueness tests
 # look only at rows loaded (event ids) or written (daily activity) since. finished_at is NULL
-# for builds recorded before it existed: the tests then check every row.
+# for builds recorded before it existed: the tests then check every row. model_settings holds
+# the settings the stored rows were computed with (JSON), so a change of them rebuilds all.
 DBT_BUILDS_DDL = """
 CREATE TABLE IF NOT EXISTS raw.dbt_builds (
-    run_id VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP
+    run_id VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP, model_settings VARCHAR
 )
 """
 
@@ -105,6 +108,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(UNFINISHED_DDL)
     con.execute(DBT_BUILDS_DDL)
     con.execute("ALTER TABLE raw.dbt_builds ADD COLUMN IF NOT EXISTS finished_at TIMESTAMP")
+    con.execute("ALTER TABLE raw.dbt_builds ADD COLUMN IF NOT EXISTS model_settings VARCHAR")
     discard_unfinished(con)
 
 
@@ -136,13 +140,27 @@ def settle(path: Path) -> None:
         pass
 
 
-def record_build(path: Path, run_id: str, started_at: dt.datetime) -> None:
-    """Note that a ``dbt build`` started at ``started_at`` (naive UTC) succeeded, and ended now."""
+def record_build(path: Path, run_id: str, started_at: dt.datetime, model_settings: dict[str, Any]) -> None:
+    """Note that a ``dbt build`` started at ``started_at`` (naive UTC) with ``model_settings``
+    succeeded, and ended now."""
     with connect(path) as con:
         con.execute(
-            "INSERT INTO raw.dbt_builds (run_id, started_at, finished_at) VALUES (?, ?, now()::TIMESTAMP)",
-            [run_id, started_at],
+            "INSERT INTO raw.dbt_builds (run_id, started_at, finished_at, model_settings) "
+            "VALUES (?, ?, now()::TIMESTAMP, ?)",
+            [run_id, started_at, json.dumps(model_settings, sort_keys=True)],
         )
+
+
+def changed_model_settings(path: Path, model_settings: dict[str, Any]) -> list[str]:
+    """The names of the settings that differ from those of the last successful build; none
+    when there was no build, or it was recorded before the settings were."""
+    with connect(path) as con:
+        row = con.execute("SELECT model_settings FROM raw.dbt_builds ORDER BY started_at DESC LIMIT 1").fetchone()
+    if not row or row[0] is None:
+        return []
+    before = json.loads(row[0])
+    now = json.loads(json.dumps(model_settings, sort_keys=True))
+    return sorted(name for name in before.keys() | now.keys() if before.get(name) != now.get(name))
 
 
 def record_full_refresh(path: Path, run_id: str) -> None:

@@ -205,7 +205,7 @@ CHECKS: tuple[CheckDef, ...] = (
         _timestamp_window,
     ),
     CheckDef(
-        "unique_ids", ("events", "nps", "feedback", "invoices"), "block", "The exporter's ids are unique.", _unique_ids
+        "unique_ids", ("events", "nps"), "block", "The exporter's ids are unique.", _unique_ids
     ),
     CheckDef("nps_score", ("nps",), "block", "Scores are integers from 0 to 10.", _nps_score),
     CheckDef("amount_non_negative", tuple(AMOUNTS), "block", "Amounts are not negative.", _amount),

@@ -1,10 +1,14 @@
 """Incremental runs after new days (and late events) publish exactly what a full refresh does.
 
-Two nights: the first brings a new day and a late event; the second moves a first use earlier
-(a late event of a feature first used the night before) and identifies an anonymous visitor of
-the night before, so the firsts tables (``int_*_firsts``) lose a key and move another. The
-second night also brings NPS, feedback, billing and an account dated weeks back, which account
-health (rebuilt from the first week new rows can change) must take in.
+Two nights: the first brings a new day, a late event, accounts created before the data
+starts, 56 days back and on no known day (a full build gives it every week from the data's
+first), and a subscription that ended before the data starts; the second moves a first use
+earlier (a late event of a feature first used the night before) and identifies an anonymous
+visitor of the night before, so the firsts tables (``int_*_firsts``) lose a key and move
+another. The second night also brings NPS, feedback, billing and an account dated up to 50
+days back, and moves the first night's account's creation to 10 days back: account health
+(rebuilt from the first week new rows can change, never before the data's first) must drop
+that account's weeks before it, which no other row reaches.
 """
 
 from __future__ import annotations
@@ -44,36 +48,61 @@ def _second_night_events() -> list[dict]:
     ]
 
 
+def _ago(days: int) -> dt.date:
+    """The day ``days`` before the sample's last."""
+    return LAST_DAY - dt.timedelta(days=days)
+
+
+def _write_accounts(settings, name: str, rows: list[tuple[str, dt.date | None]]) -> None:
+    """Accounts (id, creation day or none) without events."""
+    write_csv(
+        settings.inbox_dir("accounts") / name,
+        ["account_id", "name", "plan", "segment", "country", "created_at"],
+        [[account, account, "pro", "smb", "FR", f"{day}T09:00:00Z" if day else ""] for account, day in rows],
+    )
+
+
+def _write_first_night_rows(settings) -> None:
+    """Accounts created before the data, 56 days back and on no known day; a subscription that
+    ended before the data."""
+    _write_accounts(
+        settings,
+        "first_night_accounts.csv",
+        [("acc_older", _ago(SAMPLE.days + 20)), ("acc_moved", _ago(56)), ("acc_undated", None)],
+    )
+    write_csv(
+        settings.inbox_dir("subscriptions") / "first_night_subscriptions.csv",
+        ["subscription_id", "customer_id", "plan", "start_date", "end_date", "amount", "interval", "currency"],
+        [["sub_older", "acc_00005", "pro", _ago(SAMPLE.days + 30), _ago(SAMPLE.days + 10), 300.0, "month", "USD"]],
+    )
+
+
 def _write_late_rows(settings) -> None:
     """Rows of every other kind dated weeks before the events' look-back (see the docstring)."""
-
-    def ago(days: int) -> dt.date:
-        return LAST_DAY - dt.timedelta(days=days)
-
     write_csv(
         settings.inbox_dir("nps") / "late_nps.csv",
         ["response_id", "respondent_id", "account_id", "score", "responded_at"],
-        [["late-nps", "r_late", "acc_00002", 0, f"{ago(40)}T10:00:00Z"]],
+        [["late-nps", "r_late", "acc_00002", 0, f"{_ago(40)}T10:00:00Z"]],
     )
     write_csv(
         settings.inbox_dir("feedback") / "late_feedback.csv",
         ["feedback_id", "user_id", "account_id", "created_at", "type", "title", "dimensions"],
-        [["late-fb", "u_0000003", "acc_00003", f"{ago(40)}T11:00:00Z", "bug", "Broken", '{"status": "open"}']],
+        [["late-fb", "u_0000003", "acc_00003", f"{_ago(40)}T11:00:00Z", "bug", "Broken", '{"status": "open"}']],
     )
     write_csv(
         settings.inbox_dir("subscriptions") / "late_subscriptions.csv",
         ["subscription_id", "customer_id", "plan", "start_date", "end_date", "amount", "interval", "currency"],
-        [["sub_late", "acc_00004", "pro", ago(50), ago(30), 500.0, "month", "USD"]],
+        [["sub_late", "acc_00004", "pro", _ago(50), _ago(30), 500.0, "month", "USD"]],
     )
     write_csv(
         settings.inbox_dir("invoices") / "late_invoices.csv",
         ["invoice_id", "customer_id", "subscription_id", "status", "invoiced_at", "due_at", "currency"],
-        [["in_late", "acc_00004", "sub_late", "open", f"{ago(45)}T10:00:00Z", f"{ago(40)}T10:00:00Z", "USD"]],
+        [["in_late", "acc_00004", "sub_late", "open", f"{_ago(45)}T10:00:00Z", f"{_ago(40)}T10:00:00Z", "USD"]],
     )
-    write_csv(
-        settings.inbox_dir("accounts") / "late_accounts.csv",
-        ["account_id", "name", "plan", "segment", "country", "created_at"],
-        [["acc_late", "Late Account", "pro", "smb", "FR", f"{ago(50)}T09:00:00Z"]],
+    _write_accounts(
+        settings,
+        "late_accounts.csv",
+        [("acc_late", _ago(50)), ("acc_moved", _ago(10))],
     )
 
 
@@ -100,6 +129,7 @@ def both(sample, tmp_path_factory):
     full = load_settings(shutil.copytree(sample[0].home, tmp_path_factory.mktemp("full") / "ws"))
     for settings in (incremental, full):
         write_jsonl(settings.inbox_dir("events") / "next_day.jsonl", _next_day_events())
+        _write_first_night_rows(settings)
     assert run_pipeline(incremental).success
     for settings in (incremental, full):
         write_jsonl(settings.inbox_dir("events") / "second_night.jsonl", _second_night_events())
@@ -111,6 +141,7 @@ def both(sample, tmp_path_factory):
 
 def test_incremental_equals_full_refresh(both):
     incremental, full = both
+    assert query(incremental.warehouse, "SELECT count(*) FROM raw.full_refreshes") == [(0,)]  # both nights incremental
     got, expected = _tables(incremental.serving_db), _tables(full.serving_db)
     assert got.keys() == expected.keys() and len(expected) >= 12
     for name in expected:
@@ -146,9 +177,37 @@ def test_the_new_day_and_the_late_event_arrived(both):
     assert late and late[0][0] >= 1
 
 
-def test_late_rows_of_other_kinds_reached_account_health(both):
-    """The account created 50 days back has health from its week on, as in the full refresh."""
+def _week(day: dt.date) -> dt.date:
+    """The Monday starting ``day``'s week (the default week_start)."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+@pytest.mark.parametrize(
+    ("account", "first_day"),
+    [
+        ("acc_late", _ago(50)),  # created 50 days back, loaded on the second night
+        ("acc_older", SAMPLE.start),  # created before the data: from the data's first week
+        ("acc_undated", SAMPLE.start),  # no creation date, no events: every week of the data
+        ("acc_moved", _ago(10)),  # created 56 days back, then re-exported as created 10 days back
+    ],
+)
+def test_late_rows_of_other_kinds_reached_account_health(both, account, first_day):
+    """Each account's health starts at the week a full refresh gives it, none earlier."""
     incremental, _ = both
-    created = LAST_DAY - dt.timedelta(days=50)
-    sql = "SELECT min(week_start) FROM fct_account_health WHERE account_id = 'acc_late'"
-    assert query(incremental.serving_db, sql) == [(created - dt.timedelta(days=created.weekday()),)]
+    sql = "SELECT min(week_start) FROM fct_account_health WHERE account_id = ?"
+    assert query(incremental.serving_db, sql, [account]) == [(_week(first_day),)]
+
+
+def test_a_settings_change_rebuilds_from_all_history(sample, tmp_path_factory):
+    """Weeks start on Sunday in the whole history from the run after the change: the run
+    rebuilds every incremental model instead of keeping the Monday weeks before its look-back."""
+    home = shutil.copytree(sample[0].home, tmp_path_factory.mktemp("sunday") / "ws")
+    config = home / "prodops.yml"
+    config.write_text(config.read_text().replace("week_start: monday", "week_start: sunday"))
+    settings = load_settings(home)
+    outcome = run_pipeline(settings)
+    assert outcome.success
+    sunday = 0  # DuckDB's dayofweek
+    assert query(settings.serving_db, "SELECT DISTINCT dayofweek(week_start) FROM fct_account_health") == [(sunday,)]
+    refreshes = "SELECT count(*) FROM raw.full_refreshes WHERE run_id = ?"
+    assert query(settings.warehouse, refreshes, [outcome.run_id]) == [(1,)]

@@ -112,48 +112,70 @@ def voc_workspace(home: Path) -> Settings:
             ["n7", "r4", "a2", "9", "2026-03-04T11:00:00Z", '{"channel": "email"}'],
         ],
     )
-    write_csv(
-        settings.inbox_dir("feedback") / "feedback.csv",
-        ["feedback_id", "account_id", "created_at", "type", "feature", "dimensions"],
-        [
-            ["f1", "a1", "2026-03-10T10:00:00Z", "bug", "report_created", ""],
-            ["f2", "a2", "2026-03-05T10:00:00Z", "request", "report_shared", '{"status": "closed"}'],
-            ["f3", "a2", "2026-03-06T10:00:00Z", "praise", "dashboard_viewed", ""],
-        ],
-    )
-    stripe = {column: i for i, column in enumerate(STRIPE_SUBSCRIPTION_HEADER)}
-
-    def subscription(**values: str) -> list[str]:
-        row = [""] * len(stripe)
-        for column, value in values.items():
-            row[stripe[column]] = value
-        return row
-
-    write_csv(
-        settings.inbox_dir("subscriptions") / "stripe_subscriptions.csv",
-        STRIPE_SUBSCRIPTION_HEADER,
-        [
-            subscription(**{"id": "sub_a1", "Customer ID": "a1", "Plan": "pro", "Currency": "usd", "Interval": "month",
-                            "Amount": "100.00", "Status": "active", "Start Date (UTC)": "2026-01-05 09:00",
-                            "Current Period End (UTC)": "2026-04-05 09:00"}),
-            subscription(**{"id": "sub_a2", "Customer ID": "a2", "Plan": "team", "Currency": "usd", "Interval": "year",
-                            "Amount": "1200.00", "Status": "canceled", "Start Date (UTC)": "2026-01-10 09:00",
-                            "Trial End (UTC)": "2026-01-24 09:00", "Current Period End (UTC)": "2027-01-24 09:00",
-                            "Ended At (UTC)": "2026-03-18 12:00"}),
-            subscription(**{"id": "sub_a3", "Customer ID": "a3", "Plan": "pro", "Currency": "usd", "Interval": "month",
-                            "Amount": "100.00", "Status": "canceled", "Start Date (UTC)": "2026-02-01 09:00",
-                            "Trial End (UTC)": "2026-02-15 09:00", "Current Period End (UTC)": "2026-02-15 09:00",
-                            "Ended At (UTC)": "2026-02-10 09:00"}),
-        ],
-    )  # fmt: skip
-    write_csv(
-        settings.inbox_dir("invoices") / "stripe_invoices.csv",
-        ["id", "Customer", "Subscription", "Status", "Date (UTC)", "Due Date (UTC)", "Amount Due", "Amount Paid",
-         "Currency"],
-        [
-            ["in_1", "a1", "sub_a1", "paid", "2026-01-05 09:00", "2026-01-19 09:00", "100.00", "100.00", "usd"],
-            ["in_2", "a1", "sub_a1", "open", "2026-03-01 09:00", "2026-03-15 09:00", "100.00", "0.00", "usd"],
-            ["in_3", "a2", "sub_a2", "paid", "2026-01-24 09:00", "2026-02-07 09:00", "1200.00", "1200.00", "usd"],
-        ],
-    )  # fmt: skip
+    write_voc_snapshots(settings, "")
     return settings
+
+
+def _stripe_subscription(**values: str) -> list[str]:
+    """A Stripe subscriptions export row with the given columns, the others empty."""
+    row = [""] * len(STRIPE_SUBSCRIPTION_HEADER)
+    for column, value in values.items():
+        row[STRIPE_SUBSCRIPTION_HEADER.index(column)] = value
+    return row
+
+
+VOC_SUBSCRIPTIONS: dict[str, dict[str, str]] = {
+    "sub_a1": {"id": "sub_a1", "Customer ID": "a1", "Plan": "pro", "Currency": "usd", "Interval": "month",
+               "Amount": "100.00", "Status": "active", "Start Date (UTC)": "2026-01-05 09:00",
+               "Current Period End (UTC)": "2026-04-05 09:00"},
+    "sub_a2": {"id": "sub_a2", "Customer ID": "a2", "Plan": "team", "Currency": "usd", "Interval": "year",
+               "Amount": "1200.00", "Status": "canceled", "Start Date (UTC)": "2026-01-10 09:00",
+               "Trial End (UTC)": "2026-01-24 09:00", "Current Period End (UTC)": "2027-01-24 09:00",
+               "Ended At (UTC)": "2026-03-18 12:00"},
+    "sub_a3": {"id": "sub_a3", "Customer ID": "a3", "Plan": "pro", "Currency": "usd", "Interval": "month",
+               "Amount": "100.00", "Status": "canceled", "Start Date (UTC)": "2026-02-01 09:00",
+               "Trial End (UTC)": "2026-02-15 09:00", "Current Period End (UTC)": "2026-02-15 09:00",
+               "Ended At (UTC)": "2026-02-10 09:00"},
+}  # fmt: skip
+STRIPE_INVOICE_HEADER = ["id", "Customer", "Subscription", "Status", "Date (UTC)", "Due Date (UTC)", "Amount Due",
+                         "Amount Paid", "Currency"]  # fmt: skip
+VOC_INVOICES: dict[str, list[str]] = {
+    "in_1": ["in_1", "a1", "sub_a1", "paid", "2026-01-05 09:00", "2026-01-19 09:00", "100.00", "100.00", "usd"],
+    "in_2": ["in_2", "a1", "sub_a1", "open", "2026-03-01 09:00", "2026-03-15 09:00", "100.00", "0.00", "usd"],
+    "in_3": ["in_3", "a2", "sub_a2", "paid", "2026-01-24 09:00", "2026-02-07 09:00", "1200.00", "1200.00", "usd"],
+}
+
+
+FEEDBACK_HEADER = ["feedback_id", "account_id", "created_at", "type", "feature", "dimensions"]
+VOC_FEEDBACK: dict[str, list[str]] = {
+    "f1": ["f1", "a1", "2026-03-10T10:00:00Z", "bug", "report_created", ""],
+    "f2": ["f2", "a2", "2026-03-05T10:00:00Z", "request", "report_shared", '{"status": "closed"}'],
+    "f3": ["f3", "a2", "2026-03-06T10:00:00Z", "praise", "dashboard_viewed", ""],
+}
+
+
+def write_voc_snapshots(
+    settings: Settings,
+    suffix: str,
+    subscriptions: dict[str, dict[str, str]] | None = None,
+    invoices: dict[str, list[str]] | None = None,
+    feedback: dict[str, list[str]] | None = None,
+) -> None:
+    """The voc workspace's exports of changing records (Stripe subscriptions and invoices,
+    feedback), in files named with ``suffix``: each record as in VOC_* unless restated."""
+    write_csv(
+        settings.inbox_dir("feedback") / f"feedback{suffix}.csv",
+        FEEDBACK_HEADER,
+        list({**VOC_FEEDBACK, **(feedback or {})}.values()),
+    )
+    subs = {**VOC_SUBSCRIPTIONS, **(subscriptions or {})}
+    write_csv(
+        settings.inbox_dir("subscriptions") / f"stripe_subscriptions{suffix}.csv",
+        STRIPE_SUBSCRIPTION_HEADER,
+        [_stripe_subscription(**values) for values in subs.values()],
+    )
+    write_csv(
+        settings.inbox_dir("invoices") / f"stripe_invoices{suffix}.csv",
+        STRIPE_INVOICE_HEADER,
+        list({**VOC_INVOICES, **(invoices or {})}.values()),
+    )

@@ -23,6 +23,13 @@
     ({{ core | join(', ') if core else "''" }})
 {%- endmacro %}
 
+{#- The events that are not activity (var non_activity_events), as a SQL list for `in`. -#}
+{% macro non_activity_list() -%}
+    {%- set names = [] -%}
+    {%- for name in var('non_activity_events', []) %}{% do names.append(lit(name)) %}{% endfor -%}
+    ({{ names | join(', ') if names else "''" }})
+{%- endmacro %}
+
 {% macro core_feature_count() -%}
     {%- set n = [] -%}
     {%- for f in var('feature_catalogue', []) if f.core %}{% do n.append(1) %}{% endfor -%}

@@ -51,6 +51,8 @@ account_created as (
     left join account_traits as t on t.actor_id = a.actor_id
     left join first_account_events as f on f.actor_id = a.actor_id
     group by a.actor_id
+    -- an account only listed in the export, undated and without events, has no known start
+    having coalesce(max(a.created_at), min(t.created_at), min(f.first_event_at)) is not null
 )
 select 'user' as unit, f.actor_id, coalesce(t.created_at, f.first_event_at) as created_at
 from first_user_events as f

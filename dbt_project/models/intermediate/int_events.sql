@@ -2,7 +2,6 @@
 -- Events with stitched identity: person_id is the user (also for anonymous activity later
 -- identified, and for an id aliased to a user), else the anonymous id. account_id is the
 -- event's own account, else the account the person belonged to at the time of the event.
-{% set non_activity = var('non_activity_events') %}
 with stitched as (
     {{ stitched_events() }}
 )
@@ -17,7 +16,7 @@ select
     coalesce(e.account_id, ua.account_id) as account_id,
     e.session_id,
     e.properties,
-    e.event_name not in ({% for name in non_activity %}'{{ name }}'{% if not loop.last %}, {% endif %}{% endfor %}{% if not non_activity %}''{% endif %}) as is_activity
+    e.event_name not in {{ non_activity_list() }} as is_activity
 from stitched as e
 left join {{ ref('int_user_accounts') }} as ua
     on ua.user_id = e.stitched_user_id

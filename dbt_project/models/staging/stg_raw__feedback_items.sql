@@ -7,4 +7,4 @@ select
     feature,
     title,
     dimensions
-from {{ source('raw', 'feedback') }}
+from ({{ latest_versions(source('raw', 'feedback'), 'coalesce(feedback_id, _key)') }}) as items

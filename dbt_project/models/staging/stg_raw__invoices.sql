@@ -8,4 +8,4 @@ select
     amount_due,
     amount_paid,
     upper(currency) as currency
-from {{ source('raw', 'invoices') }}
+from ({{ latest_versions(source('raw', 'invoices'), 'invoice_id') }}) as invoices

@@ -9,4 +9,4 @@ select
     lower({{ adapter.quote('interval') }}) as billing_interval,
     upper(currency) as currency,
     coalesce(discount, 0) as discount_pct
-from {{ source('raw', 'subscriptions') }}
+from ({{ latest_versions(source('raw', 'subscriptions'), 'subscription_id, start_date') }}) as periods
