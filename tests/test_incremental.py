@@ -198,10 +198,11 @@ def test_late_rows_of_other_kinds_reached_account_health(both, account, first_da
     assert query(incremental.serving_db, sql, [account]) == [(_week(first_day),)]
 
 
-def test_a_settings_change_rebuilds_from_all_history(sample, tmp_path_factory):
+def test_a_settings_change_rebuilds_from_all_history(voc, tmp_path_factory):
     """Weeks start on Sunday in the whole history from the run after the change: the run
-    rebuilds every incremental model instead of keeping the Monday weeks before its look-back."""
-    home = shutil.copytree(sample[0].home, tmp_path_factory.mktemp("sunday") / "ws")
+    rebuilds every incremental model instead of keeping the Monday weeks before its look-back
+    (the hand-made voc workspace: three weeks of events, more than the look-back)."""
+    home = shutil.copytree(voc.home, tmp_path_factory.mktemp("sunday") / "ws")
     config = home / "prodops.yml"
     config.write_text(config.read_text().replace("week_start: monday", "week_start: sunday"))
     settings = load_settings(home)

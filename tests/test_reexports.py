@@ -1,6 +1,6 @@
 """The next nights' exports restate changing records: the latest version counts.
 
-The hand-made voc workspace (tests/workspaces.py) runs once. The second night's exports
+A copy of the hand-made voc workspace (tests/workspaces.py) after its first run. The second night's exports
 restate every record with invoice in_2 (due Mar 15) paid and bug f1 fixed; the third night's
 with sub_a1 cancelled on Mar 10. The other rows are exact duplicates, and a file equal to one
 loaded before is skipped. On the third night only the cancellation reaches the week of Mar 9
@@ -12,21 +12,22 @@ feedback 10).
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from decimal import Decimal
 
 import pytest
 
 from orchestration.runner import run_pipeline
+from settings import load_settings
 from tests.conftest import query
-from tests.workspaces import VOC_FEEDBACK, VOC_INVOICES, VOC_SUBSCRIPTIONS, voc_workspace, write_voc_snapshots
+from tests.workspaces import VOC_FEEDBACK, VOC_INVOICES, VOC_SUBSCRIPTIONS, write_voc_snapshots
 
 D = dt.date
 
 
 @pytest.fixture(scope="module")
-def restated(tmp_path_factory):
-    settings = voc_workspace(tmp_path_factory.mktemp("restated"))
-    assert run_pipeline(settings).success
+def restated(voc, tmp_path_factory):
+    settings = load_settings(shutil.copytree(voc.home, tmp_path_factory.mktemp("restated") / "ws"))
     paid = {"in_2": [*VOC_INVOICES["in_2"][:3], "paid", *VOC_INVOICES["in_2"][4:7], "100.00", "usd"]}
     fixed = {"f1": [*VOC_FEEDBACK["f1"][:5], '{"status": "fixed"}']}
     cancelled = {"sub_a1": {**VOC_SUBSCRIPTIONS["sub_a1"], "Status": "canceled", "Ended At (UTC)": "2026-03-10 12:00"}}

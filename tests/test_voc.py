@@ -14,19 +14,8 @@ import pytest
 
 from tests.conftest import query
 from tests.test_cli import prodops
-from tests.workspaces import voc_workspace
 
 D = dt.date
-
-
-@pytest.fixture(scope="module")
-def voc(tmp_path_factory):
-    from orchestration.runner import run_pipeline
-
-    settings = voc_workspace(tmp_path_factory.mktemp("voc"))
-    outcome = run_pipeline(settings)
-    assert outcome.success, outcome.failures
-    return settings
 
 
 def _nps(voc, *args: str) -> list[dict]:
