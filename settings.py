@@ -156,6 +156,12 @@ class Settings:
         return self.home / ".dbt"
 
     @property
+    def dbt_target_dir(self) -> Path:
+        """The workspace's ``dbt build`` artifacts (run_results.json, manifest.json, logs),
+        overwritten by each build; its parse state makes the next build's parse partial."""
+        return self.home / ".dbt" / "target"
+
+    @property
     def settings_file(self) -> Path:
         return self.home / "prodops.yml"
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +22,6 @@ from metrics.serving import PUBLISHED_SCHEMAS, DayTables
 from settings import DBT_PROJECT_DIR, Settings
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
-PARTIAL_PARSE = "partial_parse.msgpack"
 # dbt from this environment, whether or not the virtual environment is activated
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
 
@@ -138,22 +136,6 @@ def ensure_manifest(settings: Settings) -> Path:
             tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
             raise RuntimeError(f"dbt parse failed for {DBT_PROJECT_DIR}:\n{tail}")
     return MANIFEST
-
-
-def keep_partial_parse(run_target: Path) -> None:
-    """Keep a build's parse state where the next build starts from.
-
-    Each build gets its own target folder, seeded with ``target/partial_parse.msgpack``; the
-    one ``dbt parse`` leaves there was made without the workspace's vars, so every build
-    parsed the whole project again (4 s). A state from other vars or another workspace is
-    only a full parse again, never a wrong one: dbt compares vars, profile and file checksums.
-    """
-    state = DBT_PROJECT_DIR / run_target / PARTIAL_PARSE  # relative to the project, as dbt gets it
-    if state.exists():
-        kept = MANIFEST.with_name(PARTIAL_PARSE)
-        partial = kept.with_name(f".{PARTIAL_PARSE}.{os.getpid()}")
-        shutil.copyfile(state, partial)
-        partial.replace(kept)  # atomic: a build starting now reads the old state or this one
 
 
 def day_tables(manifest: Path, settings: Settings) -> DayTables:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import dagster as dg
@@ -114,3 +115,16 @@ def test_runs_are_recorded_in_the_workspace_instance(rerun):
     with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
         recorded = {r.run_id for r in instance.get_runs()}
     assert {again.run_id, added.run_id} <= recorded
+
+
+def test_builds_keep_one_target_folder_in_the_workspace(rerun):
+    """dbt's artifacts land in the workspace (not a new folder under dbt_project/ per run), and
+    the second build of the same workspace starts from the first one's parse state."""
+    settings = rerun[0]
+    results = json.loads((settings.dbt_target_dir / "run_results.json").read_text())
+    statuses = {r["unique_id"]: r["status"] for r in results["results"]}
+    assert statuses["model.prodops.fct_daily_active"] == "success"
+    log = [json.loads(line) for line in (settings.dbt_target_dir / "dbt.log").read_text().splitlines() if line]
+    invocation = log[-1]["info"]["invocation_id"]
+    last = [entry["info"]["name"] for entry in log if entry["info"]["invocation_id"] == invocation]
+    assert "PartialParsingEnabled" in last and "UnableToPartialParse" not in last

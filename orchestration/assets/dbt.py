@@ -11,7 +11,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from ingest.warehouse import changed_model_settings, record_build, record_full_refresh, settle
 from orchestration.assets.catalog import with_table_facts
-from orchestration.dbt_project import dbt_build_args, keep_partial_parse
+from orchestration.dbt_project import dbt_build_args
 from orchestration.resources import WorkspaceResource
 from quality.dbt_tests import describe_failures
 from settings import Settings
@@ -54,9 +54,8 @@ def build_dbt_assets(manifest: Path) -> dg.AssetsDefinition:
             record_full_refresh(settings.warehouse, context.run_id)
         args = dbt_build_args(settings, full_refresh=full_refresh)
         started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        invocation = dbt.cli(args, context=context, raise_on_error=False)
+        invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=settings.dbt_target_dir)
         yield from with_table_facts(invocation.stream(), settings, invocation.manifest)
-        keep_partial_parse(invocation.target_path)
         if invocation.is_successful():
             record_build(settings.warehouse, context.run_id, started, settings.model_settings())
         else:
