@@ -204,9 +204,7 @@ CHECKS: tuple[CheckDef, ...] = (
         "Times lie between `earliest_timestamp` and now + `future_tolerance_hours`.",
         _timestamp_window,
     ),
-    CheckDef(
-        "unique_ids", ("events", "nps"), "block", "The exporter's ids are unique.", _unique_ids
-    ),
+    CheckDef("unique_ids", ("events", "nps"), "block", "The exporter's ids are unique.", _unique_ids),
     CheckDef("nps_score", ("nps",), "block", "Scores are integers from 0 to 10.", _nps_score),
     CheckDef("amount_non_negative", tuple(AMOUNTS), "block", "Amounts are not negative.", _amount),
     CheckDef("currency_known", tuple(AMOUNTS), "block", "Currencies are known ISO 4217 codes.", _currency),
