@@ -22,25 +22,6 @@ r_bounds as ({{ range_periods(period, week_start, range_from, range_to, 'local_a
 r_range as (
     select first_period, last_period, {{ add_periods(period, 'last_period', 1) }} as end_local from r_bounds
 ),
-r_starts as (
-    select actor_id, event_at, local_at, {{ period_floor(period, 'local_at', week_start) }} as p
-    from r_events
-    where {{ event_matches(start_event) }}
-),
-r_cohorts as (
-    {%- if retention_type == 'first_time' %}
-    select actor_id, cohort_start, t0 from (
-        select actor_id, {{ period_floor(period, 'min(local_at)', week_start) }} as cohort_start, min(event_at) as t0
-        from r_starts group by actor_id
-    ) as firsts
-    {%- else %}
-    select actor_id, p as cohort_start, min(event_at) as t0 from r_starts group by actor_id, p
-    {%- endif %}
-),
-r_in_range as (
-    select c.* from r_cohorts as c cross join r_range as r
-    where c.cohort_start >= r.first_period and c.cohort_start <= r.last_period
-),
 r_returns as (
     select e.actor_id, e.event_at, e.local_at, e.occurrences
     from r_events as e cross join r_range as r
@@ -55,6 +36,32 @@ r_return_periods as (
     group by actor_id, p
 ),
 {%- endif %}
+{#- recurring calendar cohorts of the return event are its periods, grouped above: one pass
+    over the events, not two (`prodops retention` at 10M events: 0.95 -> 0.46 s of CPU) -#}
+{%- set cohorts_are_returns = window == 'calendar' and retention_type != 'first_time' and start_event == return_event %}
+{%- if not cohorts_are_returns %}
+r_starts as (
+    select actor_id, event_at, local_at, {{ period_floor(period, 'local_at', week_start) }} as p
+    from r_events
+    where {{ event_matches(start_event) }}
+),
+{%- endif %}
+r_cohorts as (
+    {%- if cohorts_are_returns %}
+    select actor_id, p as cohort_start from r_return_periods
+    {%- elif retention_type == 'first_time' %}
+    select actor_id, cohort_start, t0 from (
+        select actor_id, {{ period_floor(period, 'min(local_at)', week_start) }} as cohort_start, min(event_at) as t0
+        from r_starts group by actor_id
+    ) as firsts
+    {%- else %}
+    select actor_id, p as cohort_start, min(event_at) as t0 from r_starts group by actor_id, p
+    {%- endif %}
+),
+r_in_range as (
+    select c.* from r_cohorts as c cross join r_range as r
+    where c.cohort_start >= r.first_period and c.cohort_start <= r.last_period
+),
 r_hits as (
     select actor_id, cohort_start, k from (
         select c.actor_id, c.cohort_start,
