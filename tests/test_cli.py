@@ -24,6 +24,19 @@ def test_every_command_explains_itself(command):
     assert done.returncode == 0 and "--home" in done.stdout
 
 
+@pytest.mark.parametrize("command", ["retention", "stickiness", "lifecycle", "pes", "nps", "sql"])
+def test_a_query_command_loads_neither_the_readers_nor_dagster(command):
+    """A quick answer does not pay for the pipeline's imports (polars, Dagster: a fifth of
+    `prodops retention` at 10M events)."""
+    code = (
+        "import sys; from orchestration.cli import main; "
+        f"main([{command!r}, '--help'], standalone_mode=False); "
+        "assert not {'polars', 'dagster', 'great_expectations'} & set(sys.modules), sys.modules.keys()"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-500:]
+
+
 def test_sql_reads_the_serving_copy_as_json(tiny):
     settings, _ = tiny
     done = prodops(

@@ -1,1 +1,1 @@
-"""The `prodops` subcommands, one module per area; `orchestration/cli.py` registers them."""
+"""The `prodops` subcommands, one module per area; `orchestration/cli.py` names them."""
