@@ -159,7 +159,7 @@ class Settings:
     def dbt_target_dir(self) -> Path:
         """The workspace's ``dbt build`` artifacts (run_results.json, manifest.json, logs),
         overwritten by each build; its parse state makes the next build's parse partial."""
-        return self.home / ".dbt" / "target"
+        return self.dbt_profiles_dir / "target"
 
     @property
     def settings_file(self) -> Path:

@@ -2,7 +2,7 @@
 
 Each area's commands live in ``orchestration/commands/``; this module only names them. A
 command's module is imported when that command runs: ``prodops retention`` never loads the
-readers (polars) nor Dagster, which would cost a quick answer a quarter of its time.
+readers (polars) nor Dagster, which would cost a quick answer a fifth of its time.
 """
 
 from __future__ import annotations

@@ -24,6 +24,17 @@ def test_every_command_explains_itself(command):
     assert done.returncode == 0 and "--home" in done.stdout
 
 
+def test_help_lists_every_command():
+    """Each command the CLI names imports and describes itself (`prodops --help` loads them all)."""
+    done = prodops("--help")
+    assert done.returncode == 0, done.stderr
+    listed = {line.split()[0] for line in done.stdout.split("Commands:")[1].splitlines() if line.strip()}
+    assert listed == {
+        "generate", "ingest", "run", "summary", "quarantine", "sql", "retention", "stickiness",
+        "lifecycle", "pes", "nps", "metrics", "ui", "serve", "docs",
+    }  # fmt: skip
+
+
 @pytest.mark.parametrize("command", ["retention", "stickiness", "lifecycle", "pes", "nps", "sql"])
 def test_a_query_command_loads_neither_the_readers_nor_dagster(command):
     """A quick answer does not pay for the pipeline's imports (polars, Dagster: a fifth of
