@@ -15,7 +15,7 @@ APT      := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 .PHONY: run test test-spark java ui serve lint format bench docs clean
 
 # uv installs the locked set into the venv in seconds (pip took 105 s of every clean clone's set-up),
-# compiled to bytecode as pip does: with PYTHONDONTWRITEBYTECODE set (as on CI machines), every
+# compiled to bytecode as pip does: where PYTHONDONTWRITEBYTECODE is set (as on this machine), every
 # process would otherwise compile Dagster, dbt and GX from source again (90 s of `make test`)
 UV_PIN := uv==0.13.9
 UV     := $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python

@@ -44,6 +44,7 @@ def vendors(tmp_path_factory):
 
 
 def test_every_event_file_was_read_in_its_layout(vendors):
+    """Each file in the layout its name starts with, every row loaded."""
     rows = query(vendors.warehouse, "SELECT file_path, input_format FROM raw.load_ledger WHERE kind = 'events'")
     assert sorted((path.rsplit("/", 1)[1].split("_")[0], layout) for path, layout in rows) == sorted(
         (layout, layout) for layout in MONTHS
