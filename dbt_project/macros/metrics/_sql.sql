@@ -68,6 +68,11 @@
 {#- a SQL string literal -#}
 {% macro lit(value) -%}'{{ value | replace("'", "''") }}'{%- endmacro %}
 
+{#- (a, b) as one value ordered by a, then b: a tie-break for min_by / max_by -#}
+{% macro ordered_pair(a, b) -%}{{ adapter.dispatch('ordered_pair', 'prodops')(a, b) }}{%- endmacro %}
+{% macro duckdb__ordered_pair(a, b) -%}row({{ a }}, {{ b }}){%- endmacro %}
+{% macro default__ordered_pair(a, b) -%}struct({{ a }}, {{ b }}){%- endmacro %}
+
 {#- rows of event E, or of any activity (is_activity) when E is none; `alias` prefixes the columns -#}
 {% macro event_matches(event, alias='') -%}
     {%- if event is none -%}{{ alias }}is_activity{%- else -%}{{ alias }}event_name = {{ lit(event) }}{%- endif -%}

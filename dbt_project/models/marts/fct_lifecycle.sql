@@ -6,10 +6,13 @@
 ) }}
 -- Lifecycle per day, week and month for users and accounts: new, returning, resurrecting,
 -- dormant actors and the quick ratio (new + resurrecting) / dormant.
+-- Each period reads one row per actor and period (int_actor_days, int_actor_weeks,
+-- int_actor_months): an actor's status in a period depends on nothing finer, and a month
+-- read from int_actor_days was up to 31 rows per actor.
 -- Incremental: the month of the last day minus `lookback_days` (M) is rebuilt, with the days
 -- and weeks from the week containing M's first day (W0), so every stored period_start from W0
--- on is replaced (rows are replaced by period_start, whatever their period); the activity of
--- the month before M is read for its returning and dormant actors.
+-- on is replaced (rows are replaced by period_start, whatever their period); each period
+-- also reads the one before its first (returning and dormant actors).
 {% set parts = [] %}
 {% for unit in ['user', 'account'] %}{% for period in ['day', 'week', 'month'] %}
 {% do parts.append((unit, period)) %}
@@ -17,19 +20,24 @@
 {% set since = rebuild_since('period_start', where='period = ' ~ lit('day')) %}
 {% set month_from = period_start('month', since) if since else none %}
 {% set week_from = period_start('week', month_from) if since else none %}
-with activity as (
-    select unit, actor_id, cast(null as {{ dbt.type_string() }}) as event_name, true as is_activity, first_event_at as event_at,
-           event_count as occurrences
-    from {{ ref('int_actor_days') }}
-    {%- if month_from %}
-    where activity_date >= cast({{ add_periods('month', month_from, -1) }} as date)
+{% set sources = {'day': ('int_actor_days', 'activity_date'), 'week': ('int_actor_weeks', 'period_start'),
+                  'month': ('int_actor_months', 'period_start')} %}
+with
+{% for period, (model, date_col) in sources.items() %}
+activity_{{ period }} as (
+    select unit, actor_id, cast(null as {{ dbt.type_string() }}) as event_name, true as is_activity,
+           first_event_at as event_at, event_count as occurrences
+    from {{ ref(model) }}
+    {%- if since %}
+    where {{ date_col }} >= cast({{ add_periods(period, month_from if period == 'month' else week_from, -1) }} as date)
     {%- endif %}
 ),
+{% endfor %}
 long as (
 {% for unit, period in parts %}
     select '{{ unit }}' as unit, '{{ period }}' as period, period_start, status, actors
     from (
-        {{ lifecycle('(select * from activity where unit = ' ~ lit(unit) ~ ')',
+        {{ lifecycle('(select * from activity_' ~ period ~ ' where unit = ' ~ lit(unit) ~ ')',
                      '(select actor_id, created_at from ' ~ ref('int_actor_created') ~ ' where unit = ' ~ lit(unit) ~ ')',
                      period=period, tz=var('timezone'), week_start=var('week_start'),
                      range_from=(month_from if period == 'month' else week_from)) }}
