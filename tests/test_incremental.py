@@ -5,8 +5,11 @@ starts, 56 days back and on no known day (a full build gives it every week from 
 first), and a subscription that ended before the data starts; the second moves a first use
 earlier (a late event of a feature first used the night before) and identifies an anonymous
 visitor of the night before, so the firsts tables (``int_*_firsts``) lose a key and move
-another. The second night also brings NPS, feedback, billing and an account dated up to 50
-days back, and moves the first night's account's creation to 10 days back: account health
+another, and links two anonymous ids of the night before to other users, one earlier than
+its link and one later (the identity map, rebuilt from the rows loaded since the last build,
+must move the first and keep the second). The second night also brings NPS, feedback,
+billing and an account dated up to 50 days back, and moves the first night's account's
+creation to 10 days back: account health
 (rebuilt from the first week new rows can change, never before the data's first) must drop
 that account's weeks before it, which no other row reaches.
 """
@@ -34,17 +37,24 @@ def _next_day_events() -> list[dict]:
     rows.append(event("late-1", "invite_sent", f"{late}T23:30:00Z", "u_0000001", None, None))
     rows.append(event("next-first", "alert_configured", f"{day}T09:00:00Z", "u_first", None, "acc_00001"))
     rows.append(event("next-anon", "dashboard_viewed", f"{day}T21:00:00Z", None, "anon_later", None))
+    rows.append(event("next-link", "identify", f"{day}T22:00:00Z", "u_first", "anon_first", None))
     return rows
 
 
 def _second_night_events() -> list[dict]:
-    """A first use moved a day earlier by a late event; the anonymous visitor identified."""
+    """A first use moved a day earlier by a late event; the anonymous visitor identified; the
+    first night's anon_new seen with another user an hour before its link (that user wins),
+    and its anon_first with another user after its link (the link stands)."""
     day, previous = LAST_DAY + dt.timedelta(days=2), LAST_DAY + dt.timedelta(days=1)
     return [
         event("second-late", "alert_configured", f"{previous}T08:00:00Z", "u_first", None, "acc_00001"),
         event("second-late-2", "alert_configured", f"{LAST_DAY}T08:00:00Z", "u_first", None, "acc_00001"),
         event("second-identify", "identify", f"{day}T08:00:00Z", "u_later", "anon_later", None),
         event("second-day", "report_shared", f"{day}T10:00:00Z", "u_0000002", None, None),
+        event("second-relink", "identify", f"{previous}T19:00:00Z", "u_relinked", "anon_new", None),
+        event("second-anon", "dashboard_viewed", f"{day}T11:00:00Z", None, "anon_new", None),
+        event("second-intruder", "identify", f"{day}T09:00:00Z", "u_intruder", "anon_first", None),
+        event("second-anon-2", "dashboard_viewed", f"{day}T12:00:00Z", None, "anon_first", None),
     ]
 
 
@@ -146,6 +156,15 @@ def test_incremental_equals_full_refresh(both):
     assert got.keys() == expected.keys() and len(expected) >= 12
     for name in expected:
         assert got[name] == expected[name], name
+
+
+def test_identity_map_equals_full_refresh(both):
+    incremental, full = both
+    sql = "SELECT anonymous_id, user_id, identified_at FROM intermediate.int_identity_map ORDER BY 1"
+    got = query(incremental.warehouse, sql)
+    assert got == query(full.warehouse, sql)
+    links = {anonymous: user for anonymous, user, _ in got}
+    assert (links["anon_new"], links["anon_first"], links["anon_later"]) == ("u_relinked", "u_first", "u_later")
 
 
 def test_incremental_firsts_equal_full_refresh(both):
