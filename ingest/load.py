@@ -22,7 +22,7 @@ from ingest.kinds import KindSpec, spec_for
 from ingest.ledger import file_sha256, loaded_as, modified_at, remember_modified, unchanged_since_load
 from ingest.readers import ReadError, iter_rows
 from ingest.validate import json_keys_of, typed_batch_sql
-from ingest.warehouse import connect, discard_unfinished
+from ingest.warehouse import KEY_HASH, connect, discard_unfinished
 from settings import Settings
 
 _IGNORED_PREFIXES = (".", "_", "~")
@@ -208,8 +208,8 @@ def _write_batch(
     )
     window = _same_time_window(con, spec)
     result.loaded += con.execute(
-        f"""INSERT INTO {spec.table} ({columns}, _key, _file, _line, _run_id, _loaded_at)
-        SELECT {columns}, _key, ?, _line, ?, ? FROM typed t
+        f"""INSERT INTO {spec.table} ({columns}, _key, _file, _line, _run_id, _loaded_at, _key_hash)
+        SELECT {columns}, _key, ?, _line, ?, ?, {KEY_HASH} FROM typed t
         WHERE _reason IS NULL
           AND NOT EXISTS (SELECT 1 FROM {spec.table} r WHERE r._key = t._key AND r._loaded_at <> ?{window})
           AND NOT EXISTS (SELECT 1 FROM typed e WHERE e._key = t._key AND e._line < t._line AND e._reason IS NULL)""",

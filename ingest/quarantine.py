@@ -23,6 +23,7 @@ from ingest.formats import VENDORS, Layout
 from ingest.formats.mapping import MappingLayout, load_mapping, mapping_next_to
 from ingest.kinds import KindSpec, spec_for
 from ingest.load import stage_typed
+from ingest.warehouse import KEY_HASH
 
 UNREADABLE = ("line is not valid UTF-8", "row is not valid UTF-8")
 
@@ -121,8 +122,8 @@ def _apply(
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     columns = ", ".join(f'"{c}"' for c in spec.column_names)
     result.loaded = con.execute(
-        f"""INSERT INTO {spec.table} ({columns}, _key, _file, _line, _run_id, _loaded_at)
-        SELECT {columns}, _key, ?, _line, ?, ? FROM typed t
+        f"""INSERT INTO {spec.table} ({columns}, _key, _file, _line, _run_id, _loaded_at, _key_hash)
+        SELECT {columns}, _key, ?, _line, ?, ?, {KEY_HASH} FROM typed t
         WHERE _reason IS NULL AND NOT EXISTS (SELECT 1 FROM {spec.table} r WHERE r._key = t._key)
         QUALIFY row_number() OVER (PARTITION BY _key ORDER BY _line) = 1""",
         [file_path, run_id, now],
