@@ -13,18 +13,13 @@ from orchestration.assets.publish import build_publish_asset, serving_report
 from orchestration.assets.raw import RAW_ASSETS, load_ledger
 from orchestration.checks import quality_gates
 from orchestration.dbt_project import DBT_EXECUTABLE, day_tables, ensure_manifest
-from orchestration.event_log import relax_event_log_sync
 from orchestration.resources import LocalDbtCliResource, WorkspaceResource
 from orchestration.triggers import JOB_NAME, build_triggers
 from settings import DBT_PROJECT_DIR, Settings
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
-    """Assets, the whole-graph job, its schedule and sensor, and resources for ``settings``.
-
-    Every process that runs the job builds these first, so the event log's setting is made here.
-    """
-    relax_event_log_sync()
+    """Assets, the whole-graph job, its schedule and sensor, and resources for ``settings``."""
     manifest = ensure_manifest(settings)
     dbt_models = build_dbt_assets(manifest)
     publish_asset = build_publish_asset(dbt_models, day_tables(manifest, settings))
