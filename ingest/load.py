@@ -22,7 +22,7 @@ from ingest.kinds import KindSpec, spec_for
 from ingest.ledger import file_sha256, loaded_as, modified_at, remember_modified, unchanged_since_load
 from ingest.readers import ReadError, iter_rows
 from ingest.validate import json_keys_of, typed_batch_sql
-from ingest.warehouse import KEY_HASH, connect, discard_unfinished
+from ingest.warehouse import KEY_HASH, connect, discard_unfinished, transaction
 from settings import Settings
 
 _IGNORED_PREFIXES = (".", "_", "~")
@@ -127,8 +127,7 @@ def _load(
         if batches > 1:
             result.loaded -= _drop_repeats_across_batches(con, spec, path, run_id, now)
         result.duplicate = result.read - result.quarantined - result.loaded
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(
                 "INSERT INTO raw.load_ledger VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -147,10 +146,6 @@ def _load(
                 ],
             )
             con.execute("DELETE FROM raw.unfinished_loads WHERE file_path = ? AND run_id = ?", [str(path), run_id])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     except BaseException:
         discard_unfinished(con)
         raise

@@ -23,7 +23,7 @@ from ingest.formats import VENDORS, Layout
 from ingest.formats.mapping import MappingLayout, load_mapping, mapping_next_to
 from ingest.kinds import KindSpec, spec_for
 from ingest.load import stage_typed
-from ingest.warehouse import KEY_HASH
+from ingest.warehouse import KEY_HASH, transaction
 
 UNREADABLE = ("line is not valid UTF-8", "row is not valid UTF-8")
 
@@ -78,13 +78,9 @@ def _replay_load(
     layout = _layout(fmt, file_path)
     stage_typed(con, spec, layout, _frame(rows, layout.container), Path(file_path))
     result = ReplayResult(kind=kind, file_path=file_path, replayed=len(rows))
-    con.execute("BEGIN TRANSACTION")
     try:
-        _apply(con, spec, file_path, load_run, run_id, result)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            _apply(con, spec, file_path, load_run, run_id, result)
     finally:
         con.execute("DROP TABLE IF EXISTS typed")
     return result

@@ -83,6 +83,18 @@ KEY_HASH = "cast(md5_number(_key) >> 64 AS UBIGINT)"
 
 
 @contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Everything in the block commits together, or nothing does (rolled back on any exception)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+@contextmanager
 def connect(path: Path, *, threads: int = 2, memory_limit: str = "8GB") -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived read-write connection with the raw schema in place; closed on exit."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -128,14 +140,9 @@ def _add_key_hash(con: duckdb.DuckDBPyConnection, table: str) -> None:
     ).fetchone()[0]
     if found:
         return
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(f"ALTER TABLE {table} ADD COLUMN _key_hash UBIGINT")
         con.execute(f"UPDATE {table} SET _key_hash = {KEY_HASH}")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def discard_unfinished(con: duckdb.DuckDBPyConnection) -> None:
@@ -144,16 +151,11 @@ def discard_unfinished(con: duckdb.DuckDBPyConnection) -> None:
     unfinished = con.execute("SELECT kind, file_path, run_id FROM raw.unfinished_loads").fetchall()
     if not unfinished:
         return
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for kind, file_path, run_id in unfinished:
             con.execute(f"DELETE FROM {SPECS[kind].table} WHERE _file = ? AND _run_id = ?", [file_path, run_id])
             con.execute("DELETE FROM raw.quarantine WHERE file_path = ? AND run_id = ?", [file_path, run_id])
             con.execute("DELETE FROM raw.unfinished_loads WHERE file_path = ? AND run_id = ?", [file_path, run_id])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def settle(path: Path) -> None:

@@ -6,6 +6,13 @@
               ~ this ~ (' where ' ~ where if where else '') ~ ')') }}
 {%- endmacro %}
 
+{#- When the last successful build started (`raw.dbt_builds`, written by the pipeline when a
+    build passes; 1970 before any): the rows loaded since are the ones no build has passed yet.
+    DuckDB only (other engines do not read the pipeline's record). -#}
+{% macro last_build_started() -%}
+    (select coalesce(max(started_at), cast('1970-01-01' as timestamp)) from raw.dbt_builds)
+{%- endmacro %}
+
 {#-
   The rows an incremental run rebuilds: days from the last built day minus `lookback_days`
   (late events). The bound is repeated on the UTC timestamp (a day wider: a local day is at

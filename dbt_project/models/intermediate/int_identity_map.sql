@@ -12,7 +12,7 @@ with loaded as (
     from {{ ref('stg_raw__events') }}
     where anonymous_id is not null and user_id is not null
     {%- if is_incremental() %}
-      and loaded_at >= (select coalesce(max(started_at), cast('1970-01-01' as timestamp)) from raw.dbt_builds)
+      and loaded_at >= {{ last_build_started() }}
     {%- endif %}
 ),
 links as (

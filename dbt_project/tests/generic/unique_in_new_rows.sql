@@ -12,7 +12,7 @@
 -#}
 {% test unique_in_new_rows(model, column_name, hash_column=none) %}
 {%- set incremental = target.type == 'duckdb' and not flags.FULL_REFRESH %}
-{%- set loaded_since = "_loaded_at >= (select coalesce(max(started_at), cast('1970-01-01' as timestamp)) from raw.dbt_builds)" %}
+{%- set loaded_since = '_loaded_at >= ' ~ last_build_started() %}
 select {{ column_name }} as unique_field, count(*) as n_records
 from {{ model }}
 where {{ column_name }} is not null
