@@ -8,16 +8,28 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.readers import hash_file
+
 _EPOCH = dt.datetime(1970, 1, 1)
 
 
 def file_sha256(path: Path) -> str:
     """The file's SHA-256, read in 1 MiB blocks so large exports never sit in memory."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    hash_file(path, digest)
     return digest.hexdigest()
+
+
+def same_size_loaded(con: duckdb.DuckDBPyConnection, kind: str, path: Path) -> bool:
+    """Whether a file of ``kind`` and of this file's size was loaded before.
+
+    Only then can its content be loaded already, so only then is it hashed before it is read;
+    any other file is hashed as it is read (``ingest.readers.iter_rows``), in the same pass.
+    """
+    row = con.execute(
+        "SELECT 1 FROM raw.load_ledger WHERE kind = ? AND size_bytes = ? LIMIT 1", [kind, path.stat().st_size]
+    ).fetchall()
+    return bool(row)
 
 
 def loaded_as(con: duckdb.DuckDBPyConnection, kind: str, sha256: str) -> str | None:

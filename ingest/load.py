@@ -8,6 +8,7 @@ not at all, and identical content is never loaded twice.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,14 @@ from ingest.currency import currency_problem
 from ingest.formats import Layout, resolve_layout
 from ingest.formats.mapping import Mapping, load_mapping, mapping_next_to
 from ingest.kinds import KindSpec, spec_for
-from ingest.ledger import file_sha256, loaded_as, modified_at, remember_modified, unchanged_since_load
+from ingest.ledger import (
+    file_sha256,
+    loaded_as,
+    modified_at,
+    remember_modified,
+    same_size_loaded,
+    unchanged_since_load,
+)
 from ingest.readers import ReadError, iter_rows
 from ingest.validate import json_keys_of, typed_batch_sql
 from ingest.warehouse import KEY_HASH, connect, discard_unfinished, transaction
@@ -84,15 +92,13 @@ def ingest_file(
     layout = resolve_layout(path, input_format, mapping)
     result = FileResult(path=path, kind=kind, input_format=layout.name)
     result.skipped_as = unchanged_since_load(con, kind, path)
-    if result.skipped_as:
-        return result
-    sha256 = file_sha256(path)
-    result.skipped_as = loaded_as(con, kind, sha256)
-    if result.skipped_as == str(path):  # touched, or loaded before the quick check existed
-        remember_modified(con, kind, path, sha256)
-    if result.skipped_as:
-        return result
-    _load(con, spec, layout, path, run_id, sha256, result)
+    if not result.skipped_as and same_size_loaded(con, kind, path):
+        sha256 = file_sha256(path)
+        result.skipped_as = loaded_as(con, kind, sha256)
+        if result.skipped_as == str(path):  # touched, or loaded before the quick check existed
+            remember_modified(con, kind, path, sha256)
+    if not result.skipped_as:
+        _load(con, spec, layout, path, run_id, result)
     return result
 
 
@@ -102,10 +108,10 @@ def _load(
     layout: Layout,
     path: Path,
     run_id: str,
-    sha256: str,
     result: FileResult,
 ) -> None:
-    """Every batch of the file into its tables as it comes, then the ledger row.
+    """Every batch of the file into its tables as it comes, then the ledger row with the
+    SHA-256 of the bytes read.
 
     Batches are committed one by one (DuckDB holds a transaction's uncommitted appends in
     memory: a 23M-line file written inside one transaction grew to 8.5 GiB), between a mark
@@ -118,9 +124,10 @@ def _load(
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     modified = modified_at(path)
     con.execute("INSERT INTO raw.unfinished_loads VALUES (?, ?, ?)", [spec.name, str(path), run_id])
+    sha256 = hashlib.sha256()
     try:
         batches = 0
-        for batches, frame in enumerate(iter_rows(path, layout.container), start=1):
+        for batches, frame in enumerate(iter_rows(path, layout.container, sha256), start=1):
             fields = stage_typed(con, spec, layout, frame, path, check=batches == 1)
             result.new_fields = tuple(sorted({*result.new_fields, *fields}))
             _write_batch(con, spec, path, run_id, now, result)
@@ -134,7 +141,7 @@ def _load(
                     str(path),
                     spec.name,
                     result.input_format,
-                    sha256,
+                    sha256.hexdigest(),
                     path.stat().st_size,
                     result.read,
                     result.loaded,

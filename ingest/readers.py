@@ -15,13 +15,24 @@ import io
 import mmap
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol, TypeVar
 
 import polars as pl
 
 CONTAINERS = ("jsonl", "csv", "parquet")
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+
+
+class Digest(Protocol):
+    """A running hash (``hashlib.sha256()``): fed the file's bytes as they are read."""
+
+    def update(self, data: bytes, /) -> None: ...
+
+
+_T = TypeVar("_T")
 
 
 class ReadError(ValueError):
@@ -55,21 +66,50 @@ def read_rows(path: Path, fmt: str) -> pl.DataFrame:
 BATCH_BYTES = 128 << 20  # bytes of a JSON-lines file parsed at a time: memory stays bounded by it
 
 
-def iter_rows(path: Path, fmt: str) -> Iterator[pl.DataFrame]:
+def iter_rows(path: Path, fmt: str, digest: Digest | None = None) -> Iterator[pl.DataFrame]:
     """``read_rows`` in batches: JSON lines stream in blocks of about ``BATCH_BYTES`` that
     end at a line end, other formats come as one frame. Line numbers are the file's
-    whatever the batch, and memory holds one block, however large the file."""
+    whatever the batch, and memory holds two blocks, however large the file.
+
+    ``digest`` is fed the file's bytes, each once: a plain JSON-lines file as its blocks are
+    read (the ledger's hash then costs no second pass over a file that may not fit in the
+    page cache), any other file in one pass before its rows.
+    """
+    if digest is not None and (fmt != "jsonl" or _is_gzip(path)):
+        hash_file(path, digest)
+        digest = None
     if fmt != "jsonl" or path.stat().st_size == 0:
         yield read_rows(path, fmt)
         return
     try:
-        first_line = 1
-        for block in _line_blocks(path):
-            frame = _lines_of(block, first_line)
-            first_line += frame.height
-            yield _with_problem(_clean_lines(frame))
+        yield from _read_ahead(_frames(path, digest))
     except (pl.exceptions.PolarsError, OSError, EOFError, zlib.error) as exc:
         raise ReadError(f"{path}: cannot be read as {fmt}: {str(exc).splitlines()[0]}") from exc
+
+
+def _frames(path: Path, digest: Digest | None) -> Iterator[pl.DataFrame]:
+    first_line = 1
+    for block in _line_blocks(path):
+        if digest is not None:
+            digest.update(block)
+        frame = _lines_of(block, first_line)
+        first_line += frame.height
+        yield _with_problem(_clean_lines(frame))
+
+
+def _read_ahead(items: Iterator[_T]) -> Iterator[_T]:
+    """``items``, the next one made in a thread while the caller works on the one before.
+
+    Reading a block (mapping, hashing, splitting lines) then overlaps with typing and writing
+    the block before it in DuckDB, instead of leaving a core idle while Python reads. One item
+    is made ahead, no more, so memory holds two. Exceptions reach the caller as raised.
+    """
+    with closing(items), ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead") as pool:
+        done = object()
+        pending = pool.submit(next, items, done)
+        while (item := pending.result()) is not done:
+            pending = pool.submit(next, items, done)
+            yield item  # type: ignore[misc]
 
 
 def _line_blocks(path: Path) -> Iterator[bytes]:
@@ -95,10 +135,20 @@ def _line_blocks(path: Path) -> Iterator[bytes]:
                 mapped.madvise(mmap.MADV_DONTNEED, 0, start - start % mmap.PAGESIZE)
 
 
-def _open_bytes(path: Path) -> BinaryIO:
+def _is_gzip(path: Path) -> bool:
     with path.open("rb") as probe:
-        zipped = probe.read(2) == b"\x1f\x8b"
-    return gzip.open(path, "rb") if zipped else path.open("rb")
+        return probe.read(2) == b"\x1f\x8b"
+
+
+def _open_bytes(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb") if _is_gzip(path) else path.open("rb")
+
+
+def hash_file(path: Path, digest: Digest) -> None:
+    """Feed ``digest`` the file's bytes, 1 MiB at a time so large exports never sit in memory."""
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
 
 
 def _lines_of(block: bytes, first_line: int) -> pl.DataFrame:

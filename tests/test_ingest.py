@@ -251,6 +251,44 @@ def test_blocks_keep_line_numbers_across_bad_bytes(con, tmp_path, monkeypatch, n
     assert _events(con) == [("a", 1), ("b", 2), ("c", 3), ("d", 6)]
 
 
+@pytest.mark.parametrize("name", ["e.jsonl", "e.jsonl.gz", "e.csv"])
+def test_the_ledger_holds_the_files_sha256_however_it_is_read(con, tmp_path, monkeypatch, name):
+    """A plain JSON-lines file is hashed block by block as it is read, any other file in one
+    pass of its own: either way the ledger has the SHA-256 of the file's bytes on disk."""
+    import ingest.readers
+
+    monkeypatch.setattr(ingest.readers, "BATCH_BYTES", 150)  # about two lines per block
+    rows = [event(f"e{i}", "x", "2026-01-01T00:00:00Z", "u") for i in range(9)]
+    if name.endswith(".csv"):
+        header = ["event_id", "event_name", "timestamp", "user_id"]
+        path = write_csv(tmp_path / name, header, [[r[c] for c in header] for r in rows])
+    else:
+        data = write_jsonl(tmp_path / "plain.jsonl", rows).read_bytes()
+        path = tmp_path / name
+        path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    assert ingest_file(con, path, "events", "r").loaded == 9
+    recorded = con.execute("SELECT sha256 FROM raw.load_ledger").fetchall()
+    assert recorded == [(hashlib.sha256(path.read_bytes()).hexdigest(),)]
+
+
+def test_reading_ahead_stops_with_its_reader():
+    """The thread reading the next block ends, and the file is let go, when the load stops early."""
+    from ingest.readers import _read_ahead
+
+    closed = []
+
+    def blocks():
+        try:
+            yield from range(10)
+        finally:
+            closed.append(True)
+
+    ahead = _read_ahead(blocks())
+    assert [next(ahead), next(ahead)] == [0, 1]
+    ahead.close()
+    assert closed == [True]
+
+
 def _counts(con) -> tuple[int, int, int, int]:
     return con.execute(
         "SELECT (SELECT count(*) FROM raw.events), (SELECT count(*) FROM raw.quarantine), "
