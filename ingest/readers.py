@@ -88,6 +88,7 @@ def iter_rows(path: Path, fmt: str, digest: Digest | None = None) -> Iterator[pl
 
 
 def _frames(path: Path, digest: Digest | None) -> Iterator[pl.DataFrame]:
+    """The file's blocks as frames of numbered lines, ``digest`` fed each block's bytes."""
     first_line = 1
     for block in _line_blocks(path):
         if digest is not None:
