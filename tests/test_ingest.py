@@ -79,6 +79,25 @@ def test_a_warehouse_from_before_key_hash_gets_it_filled_once(tmp_path):
         assert con.execute("SELECT event_id, _key_hash FROM raw.events").fetchall() == [("a", _md5_upper("a"))]
 
 
+def test_a_warehouse_from_before_later_columns_gets_them_and_keeps_its_rows(tmp_path):
+    """Columns added since a table was made (a canonical field, the ledger's modified_at, the
+    build record's settings) are added on the next open; the rows already there stay."""
+    db = tmp_path / "warehouse.duckdb"
+    with connect(db) as con:
+        ingest_file(
+            con, write_jsonl(tmp_path / "e.jsonl", [event("a", "x", "2026-01-01T00:00:00Z", "u1")]), "events", "r"
+        )
+        con.execute("ALTER TABLE raw.events DROP COLUMN session_id")
+        con.execute("ALTER TABLE raw.load_ledger DROP COLUMN modified_at")
+        con.execute("ALTER TABLE raw.dbt_builds DROP COLUMN model_settings")
+    with connect(db) as con:
+        assert con.execute("SELECT event_id, session_id FROM raw.events").fetchall() == [("a", None)]
+        assert con.execute("SELECT file_path, modified_at FROM raw.load_ledger").fetchall() == [
+            (str(tmp_path / "e.jsonl"), None)
+        ]
+        assert con.execute("SELECT count(model_settings) FROM raw.dbt_builds").fetchone() == (0,)
+
+
 def test_same_content_is_skipped_even_under_another_name(con, tmp_path):
     first = write_jsonl(tmp_path / "one.jsonl", [event("a", "x", "2026-01-01T00:00:00Z", "u1")])
     again = tmp_path / "renamed.jsonl"
