@@ -142,7 +142,7 @@ def day_tables(manifest: Path, settings: Settings) -> DayTables:
     """The published marts dbt rebuilds day by day: incremental models keyed by one day column
     that declare (``meta: {rebuilds: lookback_days}``) they rebuild exactly the look-back days.
 
-    Other incremental marts rebuild more (``fct_lifecycle`` its last month, by period start) and
+    Other incremental marts rebuild more (``fct_lifecycle`` its last week and month) and
     are published whole.
     """
     nodes = json.loads(manifest.read_text())["nodes"].values()
