@@ -229,6 +229,35 @@ def test_publish_hashes_pii_columns_and_json_keys(tmp_path):
     assert json.loads(row[4]) == {"first_name": digest("Ann Example"), "plan": "pro", "note": "mail [email]"}
 
 
+def test_publish_hashes_json_keys_whatever_their_case_or_depth(tmp_path):
+    """JSON values without an "@" or a key with a part of a personal-data name skip the
+    scrubber; the others go through it, keys matched without regard to case, at any depth,
+    spelled with escapes or not."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    values = [
+        '{"plan": "pro", "seats": 3, "tags": ["a", "b"], "note": "renamed"}',
+        '{"Phone": "0100", "meta": {"E_Mail": "x", "UserName": "ann"}}',
+        '{"owner": {"CONTACT_NAME": "Bo"}, "list": [{"MOBILE": "07"}]}',
+        '{"channel": "email", "e\\u006dail" : "x"}',
+    ]
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("CREATE SCHEMA marts")
+        con.execute("CREATE TABLE marts.t (i INTEGER, dimensions JSON)")
+        con.executemany("INSERT INTO marts.t VALUES (?, ?)", list(enumerate(values)))
+    publish(warehouse, tmp_path / "serving" / "analytics.duckdb", "r1", "salt")
+    rows = query(tmp_path / "serving" / "analytics.duckdb", "SELECT dimensions FROM t ORDER BY i")
+
+    def digest(value: str) -> str:
+        return "pii_" + hashlib.sha256(("salt" + value.lower()).encode()).hexdigest()[:16]
+
+    assert [json.loads(r[0]) for r in rows] == [
+        {"plan": "pro", "seats": 3, "tags": ["a", "b"], "note": "renamed"},
+        {"Phone": digest("0100"), "meta": {"E_Mail": digest("x"), "UserName": digest("ann")}},
+        {"owner": {"CONTACT_NAME": digest("Bo")}, "list": [{"MOBILE": digest("07")}]},
+        {"channel": "email", "email": digest("x")},
+    ]
+
+
 def test_sqlalchemy_duckdb_engine_reads_the_copy_and_cannot_write(published):
     settings, _, _ = published
     engine = sa.create_engine(f"duckdb:///{settings.serving_db}?access_mode=read_only")
