@@ -140,6 +140,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     for name, (ddl, later_columns) in BOOKKEEPING_TABLES.items():
         if name not in present:
             con.execute(ddl)
+        # a table just created has its later columns: its DDL names them
         _add_missing_columns(con, f"raw.{name}", later_columns, present.get(name, set(later_columns)))
     discard_unfinished(con)
 
