@@ -9,10 +9,13 @@
   any row of `source`. range_from / range_to: local date SQL expressions, or none for the
   data's bounds.
   Interval 0 is the cohort size. Cells run to the last period of the range (ragged triangle).
+  periods: true when `source` already holds one row per actor and `period` (int_actor_weeks,
+  int_actor_months), so an actor's returns need no grouping by period, nor, for first-time
+  calendar cohorts, by interval (the cohort mart at 100M: a third of its time).
 -#}
 {% macro retention(source, period='week', tz='UTC', week_start='monday', start_event=none, return_event=none,
                    retention_type='recurring', cumulative=false, window='calendar', min_occurrences=1,
-                   range_from=none, range_to=none) -%}
+                   range_from=none, range_to=none, periods=false) -%}
 {%- set seconds = {'hour': 3600, 'day': 86400, 'week': 604800, 'month': 2592000}[period] -%}
 with r_events as (
     select actor_id, event_name, is_activity, event_at, occurrences, {{ local_ts('event_at', tz) }} as local_at
@@ -30,10 +33,12 @@ r_returns as (
 {%- if window == 'calendar' %}
 {#- a return's interval depends only on its period: one row per actor and period to join -#}
 r_return_periods as (
-    select actor_id, p, sum(occurrences) as occurrences from (
+    select actor_id, p, {{ 'occurrences' if periods else 'sum(occurrences) as occurrences' }} from (
         select actor_id, {{ period_floor(period, 'local_at', week_start) }} as p, occurrences from r_returns
     ) as periods
+    {%- if not periods %}
     group by actor_id, p
+    {%- endif %}
 ),
 {%- endif %}
 {#- recurring calendar cohorts of the return event are its periods, grouped above: one pass
@@ -80,15 +85,20 @@ r_hits as (
         {%- endif %}
     ) as scored
     where k >= 1 and k <= {{ periods_between(period, 'cohort_start', '(select last_period from r_range)') }}
+    {%- if periods and window == 'calendar' and retention_type == 'first_time' %}
+      and occurrences >= {{ min_occurrences }}
+    {%- else %}
     group by actor_id, cohort_start, k
     having sum(occurrences) >= {{ min_occurrences }}
+    {%- endif %}
 ),
 r_counts as (
     {%- if cumulative == 'both' %}
-    select cohort_start, k, count(*) as exact_actors, sum(is_furthest) as furthest_actors from (
-        select cohort_start, k,
-               case when k = max(k) over (partition by actor_id, cohort_start) then 1 else 0 end as is_furthest
-        from r_hits
+    {#- each actor's furthest interval by a grouping, not a window (a sort of every hit) -#}
+    select cohort_start, k, sum(exact) as exact_actors, sum(furthest) as furthest_actors from (
+        select cohort_start, k, 1 as exact, 0 as furthest from r_hits
+        union all
+        select cohort_start, max(k) as k, 0 as exact, 1 as furthest from r_hits group by actor_id, cohort_start
     ) as hits
     group by cohort_start, k
     {%- elif cumulative %}

@@ -1,7 +1,7 @@
 -- First-time cohort retention on any activity: user and account x week and month x exact and
 -- cumulative, over all the data (the same macro answers `prodops retention`). It reads one
 -- row per actor and period (int_actor_weeks, int_actor_months), which gives the same cohorts and returns as
--- every active day.
+-- every active day, and needs no grouping by period (`periods=true`).
 {% set parts = [] %}
 {% for unit in ['user', 'account'] %}{% for period in ['week', 'month'] %}
 {% do parts.append((unit, period)) %}
@@ -17,7 +17,7 @@ select '{{ unit }}' as unit, '{{ period }}' as period, is_cumulative,
 from (
     {{ retention(activity, period=period,
                  tz=var('timezone'), week_start=var('week_start'), retention_type='first_time',
-                 cumulative='both') }}
+                 cumulative='both', periods=true) }}
 ) as part_{{ loop.index }}
 {% if not loop.last %}union all{% endif %}
 {% endfor %}
