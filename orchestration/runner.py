@@ -6,8 +6,11 @@ through the daemon. Runs land in the same history, so the UI shows them all.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
 from dagster._core.utils import make_new_run_id
@@ -17,7 +20,9 @@ from orchestration.progress import StepProgress
 from orchestration.triggers import JOB_NAME
 from settings import Settings
 
-DAGSTER_YAML = """\
+MANAGED = "# Written by prodops for this workspace. Delete this line to keep edits of your own.\n"
+# What workspaces made before the event log storage got: upgraded like a managed file
+FIRST_DAGSTER_YAML = """\
 telemetry:
   enabled: false
 run_coordinator:
@@ -26,6 +31,23 @@ run_coordinator:
   config:
     max_concurrent_runs: 1
 """
+
+
+def dagster_yaml(dagster_home: Path) -> str:
+    """The instance's configuration: one run at a time, and the event log in Dagster's usual
+    files through ``orchestration.event_log`` (an absolute path: the file is rewritten when
+    the workspace moves)."""
+    runs = json.dumps(str(dagster_home.resolve() / "history" / "runs"))
+    return (
+        MANAGED
+        + FIRST_DAGSTER_YAML
+        + f"""event_log_storage:
+  module: orchestration.event_log
+  class: KeptEnginesSqliteEventLogStorage
+  config:
+    base_dir: {runs}
+"""
+    )
 
 
 @dataclass
@@ -46,11 +68,18 @@ class RunOutcome:
 
 
 def prepare_instance(settings: Settings) -> dg.DagsterInstance:
-    """The workspace's persistent Dagster instance (runs one job at a time: one warehouse writer)."""
+    """The workspace's persistent Dagster instance (runs one job at a time: one warehouse writer).
+
+    Its ``dagster.yaml`` is written when missing, and rewritten while it is prodops's own
+    (first line ``MANAGED``, or the file of an older prodops); a file without it is kept."""
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     config = settings.dagster_home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML)
+    wanted = dagster_yaml(settings.dagster_home)
+    current = config.read_text() if config.exists() else None
+    if current is None or (current != wanted and (current.startswith(MANAGED) or current == FIRST_DAGSTER_YAML)):
+        staged = config.with_name(config.name + ".tmp")
+        staged.write_text(wanted)
+        os.replace(staged, config)  # the webserver may read it at the same time
     return dg.DagsterInstance.from_config(str(settings.dagster_home))
 
 
