@@ -21,7 +21,8 @@ from orchestration.triggers import JOB_NAME
 from settings import Settings
 
 MANAGED = "# Written by prodops for this workspace. Delete this line to keep edits of your own.\n"
-# What workspaces made before the event log storage got: upgraded like a managed file
+# What workspaces made before the event log storage got, upgraded like a managed file: keep it
+# as written, it is also how such a file is recognised
 FIRST_DAGSTER_YAML = """\
 telemetry:
   enabled: false
@@ -77,7 +78,7 @@ def prepare_instance(settings: Settings) -> dg.DagsterInstance:
     wanted = dagster_yaml(settings.dagster_home)
     current = config.read_text() if config.exists() else None
     if current is None or (current != wanted and (current.startswith(MANAGED) or current == FIRST_DAGSTER_YAML)):
-        staged = config.with_name(config.name + ".tmp")
+        staged = config.with_name(f"{config.name}.{os.getpid()}.tmp")  # two processes may both write it
         staged.write_text(wanted)
         os.replace(staged, config)  # the webserver may read it at the same time
     return dg.DagsterInstance.from_config(str(settings.dagster_home))

@@ -11,7 +11,7 @@
   Interval 0 is the cohort size. Cells run to the last period of the range (ragged triangle).
   periods: true when `source` already holds one row per actor and `period` (int_actor_weeks,
   int_actor_months), so an actor's returns need no grouping by period, nor, for first-time
-  calendar cohorts, by interval (the cohort mart at 100M: a third of its time).
+  calendar cohorts, by interval (the cohort mart at 100M: 2.0-2.3 s instead of 6.1 s).
 -#}
 {% macro retention(source, period='week', tz='UTC', week_start='monday', start_event=none, return_event=none,
                    retention_type='recurring', cumulative=false, window='calendar', min_occurrences=1,

@@ -9,8 +9,8 @@
 -- DAU/MAU.
 -- Incremental: rebuilds the days from the last one minus `lookback_days`, reading the activity
 -- of the 30 days before them (of those, only each user's last day in each account: the
--- counting keeps no other, and grouping fewer keys halved it at 100M); each account's first
--- day comes from the whole history.
+-- counting reads no other; at 100M 2.7-3.1 s measured alone instead of 3.7-3.8 s); each
+-- account's first day comes from the whole history.
 {% set since = rebuild_since('metric_date') %}
 with user_days as (
     select distinct account_id as grp, person_id as actor_id, activity_date

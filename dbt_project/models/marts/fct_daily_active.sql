@@ -9,7 +9,8 @@
 -- mean of each daily ratio over the 30 days ending d (days with a 0 denominator skipped).
 -- Incremental: rebuilds the days from the last one minus `lookback_days`, reading the activity
 -- of the 30 days before them; their 30-day means also need the ratios of the 29 days before,
--- read from this table (counting those days again ordered ten times the rows: 100M, 3.2 s).
+-- read from this table (counting those days again ordered ten times the rows: at 100M
+-- 3.0-3.5 s measured alone, 1.5-1.7 s reading them back).
 {% set since = rebuild_since('metric_date') %}
 with activity as (
     select unit as grp, actor_id, activity_date from {{ ref('int_actor_days') }}
