@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.proctree import run_measured
-from sample.generate import GenerateOptions, generate
+from sample.generate import GenerateOptions, generate, generate_days
 from settings import load_settings
 
 ROOT = Path(__file__).resolve().parent
@@ -87,7 +87,7 @@ def _workspace(size: str) -> Path:
     stamp = home / "inbox" / f".generated-{SIZES[size]}-{START}-{DAYS}-{_generator_version()}"
     if not stamp.exists():
         shutil.rmtree(home, ignore_errors=True)
-        generate(home / "inbox", GenerateOptions(events=SIZES[size], days=DAYS, seed=42, start=START))
+        generate(home / "inbox", _year(size))
         stamp.touch()
     load_settings(home)  # writes the default prodops.yml when there is none
     config = home / "prodops.yml"
@@ -95,6 +95,11 @@ def _workspace(size: str) -> Path:
         re.sub(r"(?m)^duckdb_memory_limit: .*$", f"duckdb_memory_limit: {MEMORY_LIMIT}", config.read_text())
     )
     return home
+
+
+def _year(size: str) -> GenerateOptions:
+    """The generated year of a size: its nights are the days after it, of the same people."""
+    return GenerateOptions(events=SIZES[size], days=DAYS, seed=42, start=START)
 
 
 def _generator_version() -> str:
@@ -164,24 +169,18 @@ def _increments(home: Path) -> tuple[list[float], list[int]]:
 
 
 def _night(home: Path, night: int) -> tuple[float, int]:
-    """The day after the year's end plus ``night``, loaded and built by ``prodops run``."""
+    """Day ``night`` after the generated year (the same users on the same accounts, active as
+    their habits say), loaded and built by ``prodops run``."""
+    target = home / "inbox" / "events" / f"increment-{night + 1}.jsonl"
     extra = CACHE / "increment"
     shutil.rmtree(extra, ignore_errors=True)
-    day = START + dt.timedelta(days=DAYS + night)
-    events_per_day = max(1_000, SIZES[home.name] // DAYS)
-    users = max(50, SIZES[home.name] // 200)
-    # another seed per night: the generator derives event ids from (seed, user, day offset),
-    # which restart at 0
-    options = GenerateOptions(events=events_per_day, days=1, users=users, seed=4242 + night, start=day)
-    generate(extra, options)
-    target = home / "inbox" / "events" / f"increment-{night + 1}.jsonl"
-    shutil.move(next((extra / "events").glob("*.jsonl")), target)
     try:
-        lines = sum(1 for _ in target.open())
+        lines = generate_days(extra, _year(home.name), first_day=DAYS + night)
+        shutil.move(next(extra.glob("*.jsonl")), target)
         seconds, _, _ = _run(home)
         return seconds, lines
     finally:
-        target.unlink()
+        target.unlink(missing_ok=True)
         shutil.rmtree(extra, ignore_errors=True)
 
 

@@ -217,13 +217,43 @@ def _write_events(con: duckdb.DuckDBPyConnection, folder: Path, o: GenerateOptio
     wrote the same seed's events in a different order from one run to the next.
     """
     folder.mkdir(parents=True, exist_ok=True)
+    mean_extra = _mean_extra_events(con, o)
+    return sum(
+        _copy_events(con, o, folder, lo, hi, label, mean_extra) for lo, hi, label in _month_chunks(o.start_date, o.days)
+    )
+
+
+def generate_days(folder: Path, options: GenerateOptions, first_day: int, days: int = 1) -> int:
+    """Write the events of day offsets ``[first_day, first_day + days)`` of the sample that
+    ``options`` describes into one file in ``folder``; return how many.
+
+    The users, accounts, habits and churn are those ``generate`` gives the same options, so
+    days after its range are the days that follow it (a nightly export's next day: the same
+    people on the same accounts, none of them new), and a day inside the range is exactly
+    that day of its files.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    _define_entities(con, options)
+    label = (options.start_date + dt.timedelta(days=first_day)).strftime("%Y_%m_%d")
+    written = _copy_events(con, options, folder, first_day, first_day + days, label, _mean_extra_events(con, options))
+    con.close()
+    return written
+
+
+def _mean_extra_events(con: duckdb.DuckDBPyConnection, o: GenerateOptions) -> float:
+    """Events per active user-day beyond the first, so the range holds about ``o.events``."""
     active_days = con.execute(f"SELECT count(*) FROM ({_USER_DAYS_SQL.format(lo=0, hi=o.days)})").fetchone()[0]
-    mean_extra = max(o.events / max(active_days, 1) - 1.0, 0.0)
-    total = 0
-    for lo, hi, label in _month_chunks(o.start_date, o.days):
-        sql = _EVENTS_SQL.format(user_days=_USER_DAYS_SQL.format(lo=lo, hi=hi), mean_extra=mean_extra, seed=int(o.seed))
-        total += con.execute(events_copy(o.layout, sql, str(folder), label)).fetchone()[0]
-    return total
+    return max(o.events / max(active_days, 1) - 1.0, 0.0)
+
+
+def _copy_events(
+    con: duckdb.DuckDBPyConnection, o: GenerateOptions, folder: Path, lo: int, hi: int, label: str, mean_extra: float
+) -> int:
+    """The events of day offsets ``[lo, hi)`` written to ``folder`` in ``o.layout``, named by ``label``."""
+    sql = _EVENTS_SQL.format(user_days=_USER_DAYS_SQL.format(lo=lo, hi=hi), mean_extra=mean_extra, seed=int(o.seed))
+    return con.execute(events_copy(o.layout, sql, str(folder), label)).fetchone()[0]
 
 
 def _month_chunks(start: dt.date, days: int) -> list[tuple[int, int, str]]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from collections import Counter
 
 import pytest
 
-from sample.generate import GenerateOptions, generate
+from sample.generate import GenerateOptions, generate, generate_days
 from tests import reference
 from tests.conftest import SAMPLE, query
 
@@ -26,6 +28,36 @@ def test_same_seed_same_files_other_seed_other_files(tmp_path):
     generate(tmp_path / "b", options)
     generate(tmp_path / "c", GenerateOptions(events=3_000, days=30, seed=2, start=dt.date(2026, 1, 1)))
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b") != _digest(tmp_path / "c")
+
+
+def _events(folder) -> list[dict]:
+    return [json.loads(line) for path in sorted(folder.glob("*.jsonl")) for line in path.read_text().splitlines()]
+
+
+def test_generated_days_are_the_range_s_days_and_the_days_after_it(tmp_path):
+    options = GenerateOptions(events=3_000, days=30, seed=1, start=dt.date(2026, 1, 1))
+    generate(tmp_path / "year", options)
+    year = _events(tmp_path / "year" / "events")
+    # a day inside the range: exactly that day's lines of the range's files
+    assert generate_days(tmp_path / "inside", options, first_day=20) > 0
+    inside = (tmp_path / "inside" / "events_2026_01_21.jsonl").read_text().splitlines()
+    lines = [
+        line
+        for path in sorted((tmp_path / "year" / "events").glob("*.jsonl"))
+        for line in path.read_text().splitlines()
+    ]
+    assert sorted(inside) == sorted(line for line in lines if json.loads(line)["timestamp"].startswith("2026-01-21"))
+    # the day after the range: the range's users on their own accounts, none new or anonymous
+    generate_days(tmp_path / "after", options, first_day=30)
+    after = _events(tmp_path / "after")
+    accounts = {e["user_id"]: e["account_id"] for e in year if e["user_id"]}
+    assert after and {e["user_id"] for e in after} <= set(accounts)
+    assert all(e["account_id"] == accounts[e["user_id"]] for e in after)
+    assert not {e["event_id"] for e in after} & {e["event_id"] for e in year}
+    assert not [e for e in after if e["event_name"] == "identify"]
+    daily_users = Counter(day for day, _ in {(e["timestamp"][:10], e["user_id"]) for e in year if e["user_id"]})
+    assert {e["timestamp"][:10] for e in after} == {"2026-01-31"}
+    assert len({e["user_id"] for e in after}) <= max(daily_users.values())
 
 
 @pytest.fixture(scope="module")
