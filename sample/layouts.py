@@ -58,7 +58,7 @@ _FILES = {
 
 
 def events_copy(layout: str, canonical_sql: str, folder: str, label: str) -> str:
-    """A COPY statement writing one month of canonical events in ``layout`` under ``folder``."""
+    """A COPY statement writing canonical events (a month, or the days asked for) in ``layout`` under ``folder``."""
     name, options = _FILES[layout]
     select = canonical_sql if layout == "canonical" else f"WITH canonical AS ({canonical_sql}) {_SELECTS[layout]}"
     return f"COPY ({select}) TO '{folder}/{name.format(label=label)}' (FORMAT JSON{options})"
