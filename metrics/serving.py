@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -199,8 +200,29 @@ def read_serving(serving_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the serving copy; a clear error if nothing is published yet."""
     if not serving_db.exists():
         raise ServingMissing(f"{serving_db} does not exist yet: run `prodops run` first")
-    con = duckdb.connect(str(serving_db), read_only=True)
+    con = _open_read_only(serving_db)
     try:
         yield con
     finally:
         con.close()
+
+
+OPEN_ATTEMPTS = 5
+
+
+def _open_read_only(serving_db: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection, opened again when a publish swapped the file while DuckDB opened it.
+
+    DuckDB opens the file by its path three times while connecting: a rename between those
+    opens reads one copy's header against the other's blocks, and the connect fails (an
+    IOException or a SerializationException; 3 connects in 1,037 while another process
+    swapped two copies in a loop, 1 in 763 in the serving test's publishes). Each copy is
+    whole and a swap takes microseconds, so opening again reads one copy; a lasting error
+    is the last attempt's.
+    """
+    for attempt in range(1, OPEN_ATTEMPTS):
+        try:
+            return duckdb.connect(str(serving_db), read_only=True)
+        except duckdb.Error:
+            time.sleep(0.02 * attempt)
+    return duckdb.connect(str(serving_db), read_only=True)
