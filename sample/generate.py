@@ -233,13 +233,11 @@ def generate_days(folder: Path, options: GenerateOptions, first_day: int, days: 
     that day of its files.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = false")
-    _define_entities(con, options)
     label = (options.start_date + dt.timedelta(days=first_day)).strftime("%Y_%m_%d")
-    written = _copy_events(con, options, folder, first_day, first_day + days, label, _mean_extra_events(con, options))
-    con.close()
-    return written
+    with duckdb.connect() as con:
+        con.execute("SET preserve_insertion_order = false")
+        _define_entities(con, options)
+        return _copy_events(con, options, folder, first_day, first_day + days, label, _mean_extra_events(con, options))
 
 
 def _mean_extra_events(con: duckdb.DuckDBPyConnection, o: GenerateOptions) -> float:

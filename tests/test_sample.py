@@ -30,8 +30,12 @@ def test_same_seed_same_files_other_seed_other_files(tmp_path):
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b") != _digest(tmp_path / "c")
 
 
+def _lines(folder) -> list[str]:
+    return [line for path in sorted(folder.glob("*.jsonl")) for line in path.read_text().splitlines()]
+
+
 def _events(folder) -> list[dict]:
-    return [json.loads(line) for path in sorted(folder.glob("*.jsonl")) for line in path.read_text().splitlines()]
+    return [json.loads(line) for line in _lines(folder)]
 
 
 def test_generated_days_are_the_range_s_days_and_the_days_after_it(tmp_path):
@@ -41,12 +45,10 @@ def test_generated_days_are_the_range_s_days_and_the_days_after_it(tmp_path):
     # a day inside the range: exactly that day's lines of the range's files
     assert generate_days(tmp_path / "inside", options, first_day=20) > 0
     inside = (tmp_path / "inside" / "events_2026_01_21.jsonl").read_text().splitlines()
-    lines = [
-        line
-        for path in sorted((tmp_path / "year" / "events").glob("*.jsonl"))
-        for line in path.read_text().splitlines()
+    day = [
+        line for line in _lines(tmp_path / "year" / "events") if json.loads(line)["timestamp"].startswith("2026-01-21")
     ]
-    assert sorted(inside) == sorted(line for line in lines if json.loads(line)["timestamp"].startswith("2026-01-21"))
+    assert sorted(inside) == sorted(day)
     # the day after the range: the range's users on their own accounts, none new or anonymous
     generate_days(tmp_path / "after", options, first_day=30)
     after = _events(tmp_path / "after")
